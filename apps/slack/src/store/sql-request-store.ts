@@ -1,0 +1,420 @@
+// RequestStore written once over SqlExecutor: the compare-and-set transitions, the append-only audit log and
+// the leased outbox, in SQL that PGlite and Postgres both accept. Row mapping turns BIGINT (strings from the
+// `postgres` driver) back into JS numbers and JSONB into objects, whichever driver produced them.
+
+import type {
+  AuditEvent,
+  KeyRequest,
+  KeyRequestPatch,
+  NewKeyRequest,
+  OutboxItem,
+  OutboxKind,
+  RequestState,
+  RequestStore,
+} from './request-store.ts';
+import { REQUEST_STATES } from './schema.ts';
+import type { SqlExecutor, SqlQueryable, SqlRow } from './sql-executor.ts';
+
+type EnqueueItem = Pick<OutboxItem, 'kind' | 'payload' | 'notBefore'>;
+type TransitionResult = { ok: true; request: KeyRequest } | { ok: false; current: KeyRequest | undefined };
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** 'req_' + 20 base32 chars (100 random bits) from the platform CSPRNG. */
+export function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(20));
+  let id = 'req_';
+  for (const b of bytes) id += BASE32[b & 31];
+  return id;
+}
+
+// Patchable fields → column and kind. Anything not listed here (id, teamId, requesterId, state, version,
+// createdAt) cannot be changed by a patch.
+const PATCH_COLUMNS = {
+  apiKeyName: ['api_key_name', 'text'],
+  apiKeyDescription: ['api_key_description', 'text'],
+  justification: ['justification', 'text'],
+  expiresAt: ['expires_at', 'ms'],
+  decidedBy: ['decided_by', 'text'],
+  decidedAt: ['decided_at', 'ms'],
+  decisionComment: ['decision_comment', 'text'],
+  apiKeyId: ['api_key_id', 'text'],
+  createStartedAt: ['create_started_at', 'ms'],
+  approvalChannel: ['approval_channel', 'text'],
+  approvalTs: ['approval_ts', 'text'],
+  requesterDmChannel: ['requester_dm_channel', 'text'],
+  revealedAt: ['revealed_at', 'ms'],
+  remindedAt: ['reminded_at', 'ms'],
+  attempts: ['attempts', 'int'],
+  lastError: ['last_error', 'text'],
+} as const satisfies Record<keyof KeyRequestPatch, readonly [string, 'text' | 'ms' | 'int']>;
+
+const REQUIRED_TEXT = ['teamId', 'requesterId', 'apiKeyName'] as const;
+const PRESENT_TEXT = ['apiKeyDescription', 'justification'] as const;
+
+// Payloads and audit details are stored verbatim; refuse anything that looks like key material or a token
+// so a caller's mistake cannot persist a secret.
+const SECRET_FIELD = /^(primary_?key|secondary_?key|secret_?key|secret|signature|(bot_?|user_?|app_?|access_?)?token|authorization)$/i;
+const SECRET_VALUE = /\bxox[abposr]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+/;
+
+export function createSqlRequestStore(db: SqlExecutor): RequestStore {
+  return {
+    async createRequest(input, actor) {
+      validateNewRequest(input);
+      checkText('actor', actor);
+      const id = input.id ?? newRequestId();
+      return db.transaction(async (tx) => {
+        const rows = await tx.query(
+          `INSERT INTO requests (id, team_id, requester_id, api_key_name, api_key_description, justification,
+             state, version, created_at, expires_at, attempts)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending', 1, $7, $8, 0) RETURNING *`,
+          [id, input.teamId, input.requesterId, input.apiKeyName, input.apiKeyDescription, input.justification,
+            input.createdAt, input.expiresAt],
+        );
+        await insertAudit(tx, { requestId: id, at: input.createdAt, actor, type: 'requested' });
+        return toRequest(one(rows));
+      });
+    },
+
+    async getRequest(id) {
+      checkText('id', id);
+      const rows = await db.query(`SELECT * FROM requests WHERE id = $1`, [id]);
+      return rows[0] ? toRequest(rows[0]) : undefined;
+    },
+
+    async transition(id, from, to, patch = {}, audit, enqueue = []) {
+      checkText('id', id);
+      const fromStates: readonly RequestState[] = typeof from === 'string' ? [from] : from;
+      if (fromStates.length === 0) throw new TypeError('transition: `from` must name at least one state');
+      for (const s of [...fromStates, to]) checkState(s);
+      const set = patchAssignments(patch, 3);
+      if (audit) validateAudit(audit);
+      validateEnqueue(enqueue);
+      return db.transaction(async (tx): Promise<TransitionResult> => {
+        const rows = await tx.query(
+          `UPDATE requests SET state = $2, version = version + 1${set.sql}
+           WHERE id = $1 AND state = ANY($${set.next}::text[]) RETURNING *`,
+          [id, to, ...set.params, [...fromStates]],
+        );
+        const updated = rows[0];
+        if (!updated) {
+          const current = await tx.query(`SELECT * FROM requests WHERE id = $1`, [id]);
+          return { ok: false, current: current[0] ? toRequest(current[0]) : undefined };
+        }
+        if (audit) await insertAudit(tx, { ...audit, requestId: id });
+        await insertOutbox(tx, id, enqueue);
+        return { ok: true, request: toRequest(updated) };
+      });
+    },
+
+    async updateRequest(id, patch, expectedVersion) {
+      checkText('id', id);
+      if (expectedVersion !== undefined) checkInt('expectedVersion', expectedVersion);
+      const set = patchAssignments(patch, 2);
+      const params: unknown[] = [id, ...set.params];
+      let where = 'id = $1';
+      if (expectedVersion !== undefined) {
+        where += ` AND version = $${set.next}`;
+        params.push(expectedVersion);
+      }
+      const rows = await db.query(`UPDATE requests SET version = version + 1${set.sql} WHERE ${where} RETURNING *`, params);
+      return rows[0] ? toRequest(rows[0]) : undefined;
+    },
+
+    async listByRequester(teamId, requesterId, limit) {
+      checkText('teamId', teamId);
+      checkText('requesterId', requesterId);
+      checkLimit(limit);
+      const rows = await db.query(
+        `SELECT * FROM requests WHERE team_id = $1 AND requester_id = $2 ORDER BY created_at DESC, id LIMIT $3`,
+        [teamId, requesterId, limit],
+      );
+      return rows.map(toRequest);
+    },
+
+    async listByState(states, limit) {
+      for (const s of states) checkState(s);
+      checkLimit(limit);
+      if (states.length === 0) return [];
+      const rows = await db.query(
+        `SELECT * FROM requests WHERE state = ANY($1::text[]) ORDER BY created_at, id LIMIT $2`,
+        [[...states], limit],
+      );
+      return rows.map(toRequest);
+    },
+
+    async listExpiring(before, limit) {
+      checkInt('before', before);
+      checkLimit(limit);
+      const rows = await db.query(
+        `SELECT * FROM requests WHERE state = 'pending' AND expires_at <= $1 ORDER BY expires_at, id LIMIT $2`,
+        [before, limit],
+      );
+      return rows.map(toRequest);
+    },
+
+    async appendAudit(event) {
+      validateAudit(event);
+      checkText('requestId', event.requestId);
+      return insertAudit(db, event);
+    },
+
+    async listAudit(requestId) {
+      checkText('requestId', requestId);
+      const rows = await db.query(`SELECT * FROM audit_events WHERE request_id = $1 ORDER BY id`, [requestId]);
+      return rows.map(toAudit);
+    },
+
+    async enqueue(requestId, items) {
+      checkText('requestId', requestId);
+      validateEnqueue(items);
+      if (items.length === 0) return;
+      await db.transaction((tx) => insertOutbox(tx, requestId, items));
+    },
+
+    async claimDue(now, limit, worker, leaseMs) {
+      checkInt('now', now);
+      checkLimit(limit);
+      checkText('worker', worker);
+      checkInt('leaseMs', leaseMs);
+      if (leaseMs <= 0) throw new TypeError('claimDue: leaseMs must be positive');
+      // SKIP LOCKED lets concurrent claimers on Postgres pass over rows another claimer is leasing right now;
+      // the re-checked WHERE (locked_until) keeps a row just leased and committed by someone else out.
+      const rows = await db.query(
+        `UPDATE outbox SET locked_by = $3, locked_until = $4, attempts = attempts + 1
+         WHERE id IN (
+           SELECT id FROM outbox
+           WHERE done_at IS NULL AND not_before <= $1 AND (locked_until IS NULL OR locked_until <= $1)
+           ORDER BY not_before, id
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED
+         )
+         AND done_at IS NULL AND (locked_until IS NULL OR locked_until <= $1)
+         RETURNING *`,
+        [now, limit, worker, now + leaseMs],
+      );
+      return rows.map(toOutbox).sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
+    },
+
+    async completeOutbox(id, worker, now) {
+      checkInt('id', id);
+      checkText('worker', worker);
+      checkInt('now', now);
+      // The work is done whoever leased it last, so completion does not require still holding the lease.
+      const rows = await db.query(
+        `UPDATE outbox SET done_at = COALESCE(done_at, $3), locked_by = $2, locked_until = NULL
+         WHERE id = $1 RETURNING id`,
+        [id, worker, now],
+      );
+      if (rows.length === 0) throw new Error(`completeOutbox: no outbox item ${id}`);
+    },
+
+    async failOutbox(id, worker, error, retryAt) {
+      checkInt('id', id);
+      checkText('worker', worker);
+      checkInt('retryAt', retryAt);
+      if (typeof error !== 'string') throw new TypeError('failOutbox: error must be a string');
+      // Only the current lease holder reschedules; if the lease passed to another worker, its outcome wins.
+      const rows = await db.query(
+        `UPDATE outbox SET locked_by = NULL, locked_until = NULL, last_error = $3, not_before = $4
+         WHERE id = $1 AND locked_by = $2 AND done_at IS NULL RETURNING id`,
+        [id, worker, error, retryAt],
+      );
+      if (rows.length === 0) {
+        const exists = await db.query(`SELECT id FROM outbox WHERE id = $1`, [id]);
+        if (exists.length === 0) throw new Error(`failOutbox: no outbox item ${id}`);
+      }
+    },
+
+    async listOutbox(requestId) {
+      checkText('requestId', requestId);
+      const rows = await db.query(`SELECT * FROM outbox WHERE request_id = $1 ORDER BY id`, [requestId]);
+      return rows.map(toOutbox);
+    },
+
+    close: () => db.close(),
+  };
+}
+
+async function insertAudit(q: SqlQueryable, e: Omit<AuditEvent, 'id'>): Promise<AuditEvent> {
+  const rows = await q.query(
+    `INSERT INTO audit_events (request_id, at, actor, type, detail) VALUES ($1, $2, $3, $4, ($5::text)::jsonb) RETURNING *`,
+    [e.requestId, e.at, e.actor, e.type, e.detail === undefined ? null : JSON.stringify(e.detail)],
+  );
+  return toAudit(one(rows));
+}
+
+async function insertOutbox(q: SqlQueryable, requestId: string, items: readonly EnqueueItem[]): Promise<void> {
+  for (const item of items) {
+    await q.query(
+      `INSERT INTO outbox (request_id, kind, payload, not_before) VALUES ($1, $2, ($3::text)::jsonb, $4)`,
+      [requestId, item.kind, JSON.stringify(item.payload), item.notBefore],
+    );
+  }
+}
+
+function patchAssignments(patch: KeyRequestPatch, firstParam: number): { sql: string; params: unknown[]; next: number } {
+  if (patch === null || typeof patch !== 'object') throw new TypeError('patch must be an object');
+  let sql = '';
+  const params: unknown[] = [];
+  let n = firstParam;
+  for (const [key, value] of Object.entries(patch)) {
+    const column = (PATCH_COLUMNS as Record<string, readonly [string, string]>)[key];
+    if (!column) throw new TypeError(`patch: field '${key}' cannot be changed here`);
+    const [name, kind] = column;
+    // A key present with `undefined` clears the column (e.g. lastError after a success).
+    if (value !== undefined && value !== null) {
+      if (kind === 'text' && typeof value !== 'string') throw new TypeError(`patch: ${key} must be a string`);
+      if (kind !== 'text') checkInt(`patch.${key}`, value);
+    }
+    sql += `, ${name} = $${n++}`;
+    params.push(value ?? null);
+  }
+  return { sql, params, next: n };
+}
+
+function validateNewRequest(input: NewKeyRequest): void {
+  if (input === null || typeof input !== 'object') throw new TypeError('createRequest: input must be an object');
+  for (const k of REQUIRED_TEXT) checkText(k, input[k]);
+  for (const k of PRESENT_TEXT) {
+    if (typeof input[k] !== 'string') throw new TypeError(`createRequest: ${k} must be a string`);
+  }
+  checkInt('createdAt', input.createdAt);
+  checkInt('expiresAt', input.expiresAt);
+  if (input.id !== undefined) checkText('id', input.id);
+}
+
+function validateAudit(e: Omit<AuditEvent, 'id' | 'requestId'>): void {
+  if (e === null || typeof e !== 'object') throw new TypeError('audit event must be an object');
+  checkInt('audit.at', e.at);
+  checkText('audit.actor', e.actor);
+  checkText('audit.type', e.type);
+  if (e.detail !== undefined) checkNoSecrets('audit.detail', e.detail);
+}
+
+function validateEnqueue(items: readonly EnqueueItem[]): void {
+  if (!Array.isArray(items)) throw new TypeError('outbox items must be an array');
+  for (const item of items) {
+    checkText('outbox kind', item.kind);
+    checkInt('outbox notBefore', item.notBefore);
+    if (item.payload === null || typeof item.payload !== 'object' || Array.isArray(item.payload)) {
+      throw new TypeError('outbox payload must be an object');
+    }
+    checkNoSecrets('outbox payload', item.payload);
+  }
+}
+
+function checkNoSecrets(where: string, value: unknown, path = ''): void {
+  if (typeof value === 'string') {
+    if (SECRET_VALUE.test(value)) throw new TypeError(`${where}${path}: looks like a Slack token; secrets are never stored`);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [k, v] of Object.entries(value)) {
+    if (SECRET_FIELD.test(k)) throw new TypeError(`${where}: field '${k}' looks secret; secrets are never stored`);
+    checkNoSecrets(where, v, `${path}.${k}`);
+  }
+}
+
+function checkText(name: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0) throw new TypeError(`${name} must be a non-empty string`);
+}
+
+function checkInt(name: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new TypeError(`${name} must be an integer (got ${String(value)})`);
+}
+
+function checkLimit(limit: unknown): void {
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) throw new TypeError(`limit must be a positive integer (got ${String(limit)})`);
+}
+
+function checkState(s: unknown): asserts s is RequestState {
+  if (!(REQUEST_STATES as readonly unknown[]).includes(s)) throw new TypeError(`unknown request state '${String(s)}'`);
+}
+
+function one(rows: SqlRow[]): SqlRow {
+  const row = rows[0];
+  if (!row) throw new Error('expected the statement to return a row');
+  return row;
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' ? v : Number(v);
+}
+
+function optNum(v: unknown): number | undefined {
+  return v === null || v === undefined ? undefined : num(v);
+}
+
+function optText(v: unknown): string | undefined {
+  return v === null || v === undefined ? undefined : String(v);
+}
+
+function json(v: unknown): Record<string, unknown> | undefined {
+  if (v === null || v === undefined) return undefined;
+  return (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+}
+
+// Builds objects with absent optional fields (not `undefined`), as exactOptionalPropertyTypes expects.
+function withOptional<T extends object>(base: T, optional: Record<string, unknown>): T {
+  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) out[k] = v;
+  return out as T;
+}
+
+function toRequest(r: SqlRow): KeyRequest {
+  return withOptional<KeyRequest>(
+    {
+      id: String(r.id),
+      teamId: String(r.team_id),
+      requesterId: String(r.requester_id),
+      apiKeyName: String(r.api_key_name),
+      apiKeyDescription: String(r.api_key_description),
+      justification: String(r.justification),
+      state: r.state as RequestState,
+      version: num(r.version),
+      createdAt: num(r.created_at),
+      expiresAt: num(r.expires_at),
+      attempts: num(r.attempts),
+    },
+    {
+      decidedBy: optText(r.decided_by),
+      decidedAt: optNum(r.decided_at),
+      decisionComment: optText(r.decision_comment),
+      apiKeyId: optText(r.api_key_id),
+      createStartedAt: optNum(r.create_started_at),
+      approvalChannel: optText(r.approval_channel),
+      approvalTs: optText(r.approval_ts),
+      requesterDmChannel: optText(r.requester_dm_channel),
+      revealedAt: optNum(r.revealed_at),
+      remindedAt: optNum(r.reminded_at),
+      lastError: optText(r.last_error),
+    },
+  );
+}
+
+function toAudit(r: SqlRow): AuditEvent {
+  return withOptional<AuditEvent>(
+    { id: num(r.id), requestId: String(r.request_id), at: num(r.at), actor: String(r.actor), type: String(r.type) },
+    { detail: json(r.detail) },
+  );
+}
+
+function toOutbox(r: SqlRow): OutboxItem {
+  return withOptional<OutboxItem>(
+    {
+      id: num(r.id),
+      requestId: String(r.request_id),
+      kind: r.kind as OutboxKind,
+      payload: json(r.payload) ?? {},
+      attempts: num(r.attempts),
+      notBefore: num(r.not_before),
+    },
+    {
+      lockedBy: optText(r.locked_by),
+      lockedUntil: optNum(r.locked_until),
+      lastError: optText(r.last_error),
+      doneAt: optNum(r.done_at),
+    },
+  );
+}
