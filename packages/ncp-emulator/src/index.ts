@@ -1,0 +1,22 @@
+// Public entry of @apikey/ncp-emulator: the emulator factory, serve(), and their types.
+
+export { createNcpEmulator, DEFAULT_CREDENTIALS, DEFAULT_CLOCK_SKEW_MS, DEFAULT_LIMIT } from './emulator.ts';
+export { serve, type ServeOptions, type ServedEmulator } from './serve-node.ts';
+export { ConnectionDroppedError, isConnectionDropped } from './responses.ts';
+export { computeSignature } from './auth.ts';
+export type {
+  ApiKeyRecord,
+  Behaviour,
+  CommitThenFailMode,
+  Credential,
+  FaultConfig,
+  FaultStatus,
+  HandlerContext,
+  NcpEmulator,
+  NcpEmulatorOptions,
+  Product,
+  ProductInput,
+  SeenRequest,
+  Subscription,
+  SubscriptionStatus,
+} from './types.ts';

@@ -1,0 +1,124 @@
+// Public types of the emulator: options, fault configuration, stored records and inspection entries.
+
+export type Credential = { accessKey: string; secretKey: string };
+
+export type FaultStatus = 429 | 500 | 502 | 503 | 504;
+
+export type CommitThenFailMode = 'timeout' | 'drop' | '500' | '502' | '503' | '504';
+
+export type FaultConfig = {
+  /** Added before the request is processed (after authentication). */
+  latency?: { fixedMs?: number; jitterMs?: number };
+  /** Probability per status, answered instead of processing the request. Sum must be ≤ 1. */
+  statusRates?: Partial<Record<FaultStatus, number>>;
+  /** Retry-After header value sent with an injected 429 (default 1). */
+  retryAfterSeconds?: number;
+  /** Probability of destroying the connection without any response. */
+  dropRate?: number;
+  /** Perform a mutation (create, update, regenerate, delete), then fail the response. */
+  commitThenFail?: { rate: number; mode: CommitThenFailMode; hangMs?: number };
+  /** Apply faults only to requests matching this filter (path is relative to /api/v1). */
+  only?: { method?: string | readonly string[]; path?: string | RegExp };
+};
+
+export type Behaviour = {
+  acceptV1Header?: boolean;
+  allowEmptyName?: boolean;
+  uniqueNames?: boolean;
+  maxKeys?: number;
+  includeKeysInList?: boolean;
+  domainCode?: string;
+  initialCount?: number;
+  defaultLimit?: number;
+  requireJsonContentType?: boolean;
+  allowDeleteSubscribed?: boolean;
+  maxBodyBytes?: number;
+};
+
+export type ApiKeyRecord = {
+  apiKeyId: string;
+  tenantId: string;
+  apiKeyName: string;
+  apiKeyDescription: string;
+  primaryKey: string;
+  secondaryKey: string;
+  modifier: string;
+  isEnabled: boolean;
+  modTime: string;
+  domainCode: string;
+  /** Emulator bookkeeping (epoch ms from the injected clock); not part of NCP's DTO. */
+  createdAt: number;
+};
+
+export type SubscriptionStatus = 'REQUEST' | 'DENY' | 'ACCEPTED' | 'REJECTED' | 'BLOCKED_REQUEST';
+
+export type Product = {
+  productId: string;
+  productName: string;
+  productDescription: string;
+  publisherId: string;
+  isSelfProduct: boolean;
+  subscriptionCode: 'PUBLIC' | 'PROTECTED';
+  regTime: string;
+  modTime: string;
+};
+
+export type ProductInput = {
+  productId?: string;
+  productName: string;
+  productDescription?: string;
+  publisherId?: string;
+  isSelfProduct?: boolean;
+  subscriptionCode?: 'PUBLIC' | 'PROTECTED';
+};
+
+export type Subscription = {
+  apiKeyId: string;
+  productId: string;
+  status: SubscriptionStatus;
+  regTime: string;
+  modTime: string;
+};
+
+export type SeenRequest = {
+  method: string;
+  /** The raw request target as received (path and query), never normalised. */
+  target: string;
+  /** null while in flight, or when no response was sent (dropped / hung). */
+  status: number | null;
+  /** The x-ncp-apigw-timestamp header as sent, if any. */
+  timestamp: string | null;
+  /** Name of the fault applied, e.g. 'status:429', 'drop', 'latency', 'commitThenFail:timeout'. */
+  fault: string | null;
+  /** Injected-clock time the request arrived (epoch ms). */
+  at: number;
+};
+
+export type NcpEmulatorOptions = {
+  credentials?: Credential[];
+  now?: () => number;
+  clockSkewMs?: number;
+  seed?: number;
+  faults?: FaultConfig;
+  behaviour?: Behaviour;
+  products?: ProductInput[];
+  log?: (line: string) => void;
+};
+
+export type HandlerContext = {
+  /** The request target exactly as received on the wire; defaults to URL pathname + search. */
+  rawTarget?: string;
+};
+
+export type NcpEmulator = {
+  handler(req: Request, ctx?: HandlerContext): Promise<Response>;
+  setFaults(f: FaultConfig | undefined): void;
+  inspect: {
+    requests(): SeenRequest[];
+    keys(): ApiKeyRecord[];
+    subscriptions(): Subscription[];
+    reset(): void;
+  };
+  addProduct(p: ProductInput): Product;
+  products(): Product[];
+};
