@@ -179,18 +179,21 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       checkInt('leaseMs', leaseMs);
       if (leaseMs <= 0) throw new TypeError('claimDue: leaseMs must be positive');
       // SKIP LOCKED lets concurrent claimers on Postgres pass over rows another claimer is leasing right now;
-      // the re-checked WHERE (locked_until) keeps a row just leased and committed by someone else out.
+      // the outer re-check (locked_until) keeps out a row someone else leased and committed meanwhile.
+      // A CTE, not `id IN (subquery)`: the planner may re-run an IN-subquery and exceed the LIMIT.
       const rows = await db.query(
-        `UPDATE outbox SET locked_by = $3, locked_until = $4, attempts = attempts + 1
-         WHERE id IN (
+        `WITH due AS (
            SELECT id FROM outbox
            WHERE done_at IS NULL AND not_before <= $1 AND (locked_until IS NULL OR locked_until <= $1)
            ORDER BY not_before, id
            LIMIT $2
            FOR UPDATE SKIP LOCKED
          )
-         AND done_at IS NULL AND (locked_until IS NULL OR locked_until <= $1)
-         RETURNING *`,
+         UPDATE outbox SET locked_by = $3, locked_until = $4, attempts = outbox.attempts + 1
+         FROM due
+         WHERE outbox.id = due.id AND outbox.done_at IS NULL
+           AND (outbox.locked_until IS NULL OR outbox.locked_until <= $1)
+         RETURNING outbox.*`,
         [now, limit, worker, now + leaseMs],
       );
       return rows.map(toOutbox).sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);

@@ -1,0 +1,508 @@
+// One conformance suite for every RequestStore implementation: embedded PGlite (in memory) and a real Postgres
+// server (a throwaway database per run, two store instances with their own pools acting as two replicas).
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openRequestStore } from '../src/store/open-store.ts';
+import { createPgliteExecutor } from '../src/store/pglite-executor.ts';
+import { createPostgresExecutor } from '../src/store/postgres-executor.ts';
+import type { KeyRequest, NewKeyRequest, OutboxItem, RequestStore } from '../src/store/request-store.ts';
+import { migrate } from '../src/store/schema.ts';
+import type { SqlExecutor } from '../src/store/sql-executor.ts';
+import { createSqlRequestStore } from '../src/store/sql-request-store.ts';
+
+const SETUP_TIMEOUT = 60_000;
+const T0 = 1_780_000_000_000; // epoch ms well beyond 2^31, so BIGINT handling is exercised
+const HOUR = 3_600_000;
+
+type Harness = {
+  /** Two store instances on the same database (two replicas on Postgres; one shared instance embedded). */
+  a: RequestStore;
+  b: RequestStore;
+  /** Direct SQL on the same database, for what the store API deliberately cannot do. */
+  raw: SqlExecutor;
+  close(): Promise<void>;
+};
+
+type Backend = { name: string; open(): Promise<Harness> };
+
+const pgAdminUrl = process.env.PG_TEST_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+
+function databaseUrl(adminUrl: string, database: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+const backends: Backend[] = [
+  {
+    name: 'embedded PGlite (memory)',
+    async open() {
+      const raw = await createPgliteExecutor('memory://');
+      await migrate(raw);
+      const store = createSqlRequestStore(raw);
+      return { a: store, b: store, raw, close: () => store.close() };
+    },
+  },
+  {
+    name: 'Postgres (127.0.0.1)',
+    async open() {
+      const database = `apikey_test_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      const admin = postgres(pgAdminUrl, { max: 1, onnotice: () => {} });
+      await admin.unsafe(`CREATE DATABASE ${database}`);
+      const url = databaseUrl(pgAdminUrl, database);
+      // Both replicas start at once, as a deployment would, so the migration lock is exercised too.
+      const [a, b] = await Promise.all([openRequestStore({ databaseUrl: url }), openRequestStore({ databaseUrl: url })]);
+      const raw = await createPostgresExecutor(url, { maxConnections: 2 });
+      return {
+        a,
+        b,
+        raw,
+        async close() {
+          await Promise.all([a.close(), b.close(), raw.close()]);
+          await admin.unsafe(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+          await admin.end({ timeout: 5 });
+        },
+      };
+    },
+  },
+];
+
+function newRequest(overrides: Partial<NewKeyRequest> = {}): NewKeyRequest {
+  return {
+    teamId: 'T001',
+    requesterId: 'U_REQ',
+    apiKeyName: 'billing-export',
+    apiKeyDescription: 'nightly export',
+    justification: 'finance needs the report',
+    createdAt: T0,
+    expiresAt: T0 + 72 * HOUR,
+    ...overrides,
+  };
+}
+
+async function count(raw: SqlExecutor, table: string): Promise<number> {
+  const rows = await raw.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(rows[0]?.n);
+}
+
+describe.each(backends)('RequestStore on $name', (backend) => {
+  let h: Harness;
+  let store: RequestStore;
+
+  beforeAll(async () => {
+    h = await backend.open();
+    store = h.a;
+  }, SETUP_TIMEOUT);
+
+  afterAll(async () => {
+    await h?.close();
+  }, SETUP_TIMEOUT);
+
+  // Each test starts from empty tables. The append-only trigger is lifted only for this test-only reset.
+  beforeEach(async () => {
+    await h.raw.transaction(async (tx) => {
+      await tx.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate`);
+      await tx.query(`TRUNCATE outbox, audit_events, requests`);
+      await tx.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate`);
+    });
+  });
+
+  describe('requests', () => {
+    it('creates a pending request with an opaque id and reads it back unchanged', async () => {
+      const created = await store.createRequest(newRequest(), 'U_REQ');
+      expect(created.id).toMatch(/^req_[a-z2-7]{20}$/);
+      expect(created).toMatchObject({ state: 'pending', version: 1, attempts: 0, createdAt: T0, expiresAt: T0 + 72 * HOUR });
+      const read = await store.getRequest(created.id);
+      expect(read).toEqual(created);
+      expect(typeof read?.createdAt).toBe('number');
+      // The other replica sees it too.
+      expect(await h.b.getRequest(created.id)).toEqual(created);
+      const audit = await store.listAudit(created.id);
+      expect(audit).toMatchObject([{ requestId: created.id, type: 'requested', actor: 'U_REQ', at: T0 }]);
+    });
+
+    it('gives every request a different id', async () => {
+      const ids = new Set<string>();
+      for (let i = 0; i < 20; i++) ids.add((await store.createRequest(newRequest(), 'U_REQ')).id);
+      expect(ids.size).toBe(20);
+    });
+
+    it('returns undefined for an unknown id', async () => {
+      expect(await store.getRequest('req_doesnotexist')).toBeUndefined();
+    });
+
+    it('refuses malformed new requests with a clear message and stores nothing', async () => {
+      await expect(store.createRequest(newRequest({ teamId: '' }), 'U_REQ')).rejects.toThrow(/teamId must be a non-empty string/);
+      await expect(store.createRequest(newRequest({ createdAt: 1.5 }), 'U_REQ')).rejects.toThrow(/createdAt must be an integer/);
+      await expect(store.createRequest(newRequest(), '')).rejects.toThrow(/actor/);
+      expect(await count(h.raw, 'requests')).toBe(0);
+      expect(await count(h.raw, 'audit_events')).toBe(0);
+    });
+
+    it('rejects a second request with the same explicit id and keeps the first', async () => {
+      const first = await store.createRequest(newRequest({ id: 'req_fixedfixedfixedfixed' }), 'U_REQ');
+      await expect(store.createRequest(newRequest({ id: first.id, apiKeyName: 'other' }), 'U_REQ')).rejects.toThrow();
+      expect((await store.getRequest(first.id))?.apiKeyName).toBe('billing-export');
+      expect(await store.listAudit(first.id)).toHaveLength(1);
+    });
+  });
+
+  describe('transition (compare-and-set)', () => {
+    it('moves the state, applies the patch, bumps the version and appends the audit event', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const result = await store.transition(
+        r.id, 'pending', 'approved',
+        { decidedBy: 'U_APP', decidedAt: T0 + 1000, decisionComment: 'ok' },
+        { at: T0 + 1000, actor: 'U_APP', type: 'approved', detail: { comment: 'ok' } },
+      );
+      expect(result.ok).toBe(true);
+      const expected = { ...r, state: 'approved', version: 2, decidedBy: 'U_APP', decidedAt: T0 + 1000, decisionComment: 'ok' };
+      expect(result).toEqual({ ok: true, request: expected });
+      expect(await store.getRequest(r.id)).toEqual(expected);
+      expect((await store.listAudit(r.id)).map((e) => [e.type, e.actor, e.detail])).toEqual([
+        ['requested', 'U_REQ', undefined],
+        ['approved', 'U_APP', { comment: 'ok' }],
+      ]);
+    });
+
+    it('refuses when the request is not in `from`, returning the current request and changing nothing', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.transition(r.id, 'pending', 'denied', { decidedBy: 'U_APP' });
+      const refused = await store.transition(
+        r.id, ['pending', 'failed'], 'approved', { decidedBy: 'U_OTHER' },
+        { at: T0, actor: 'U_OTHER', type: 'approved' },
+        [{ kind: 'create_key', payload: {}, notBefore: T0 }],
+      );
+      expect(refused.ok).toBe(false);
+      if (refused.ok) return;
+      expect(refused.current).toMatchObject({ id: r.id, state: 'denied', version: 2, decidedBy: 'U_APP' });
+      expect(await store.getRequest(r.id)).toEqual(refused.current);
+      expect((await store.listAudit(r.id)).map((e) => e.type)).toEqual(['requested']);
+      expect(await store.listOutbox(r.id)).toEqual([]);
+    });
+
+    it('refuses with current undefined when the request does not exist', async () => {
+      expect(await store.transition('req_missing', 'pending', 'approved')).toEqual({ ok: false, current: undefined });
+    });
+
+    it('accepts any of several `from` states', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.transition(r.id, 'pending', 'approved');
+      await store.transition(r.id, 'approved', 'failed', { lastError: 'NCP 503' });
+      const retried = await store.transition(r.id, ['approved', 'failed'], 'approved', { attempts: 1 });
+      expect(retried).toMatchObject({ ok: true, request: { state: 'approved', version: 4, attempts: 1, lastError: 'NCP 503' } });
+    });
+
+    it('lets exactly one of 20 concurrent approvals win, across two store instances', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? h.a : h.b).transition(
+            r.id, 'pending', 'approved', { decidedBy: `U_APP${i}` },
+            { at: T0 + i, actor: `U_APP${i}`, type: 'approved' },
+            [{ kind: 'create_key', payload: { by: i }, notBefore: T0 }],
+          ),
+        ),
+      );
+      const winners = results.filter((x) => x.ok);
+      expect(winners).toHaveLength(1);
+      const winner = winners[0];
+      if (!winner?.ok) throw new Error('no winner');
+      for (const loser of results.filter((x) => !x.ok)) {
+        expect(loser).toMatchObject({ ok: false, current: { state: 'approved', decidedBy: winner.request.decidedBy } });
+      }
+      const final = await store.getRequest(r.id);
+      expect(final).toMatchObject({ state: 'approved', version: 2, decidedBy: winner.request.decidedBy });
+      expect((await store.listAudit(r.id)).filter((e) => e.type === 'approved')).toHaveLength(1);
+      expect(await store.listOutbox(r.id)).toHaveLength(1);
+    });
+
+    it('refuses unknown states and protected patch fields before touching the database', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await expect(store.transition(r.id, 'pending', 'approvedd' as never)).rejects.toThrow(/unknown request state 'approvedd'/);
+      await expect(store.transition(r.id, [], 'approved')).rejects.toThrow(/at least one state/);
+      await expect(store.transition(r.id, 'pending', 'approved', { state: 'delivered' } as never)).rejects.toThrow(/'state' cannot be changed/);
+      await expect(store.transition(r.id, 'pending', 'approved', { attempts: 'x' } as never)).rejects.toThrow(/attempts must be an integer/);
+      expect(await store.getRequest(r.id)).toEqual(r);
+    });
+  });
+
+  describe('updateRequest', () => {
+    it('bumps the version on every write and honours expectedVersion', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const u1 = await store.updateRequest(r.id, { approvalChannel: 'C_APPROVERS', approvalTs: '1780000000.000100' });
+      expect(u1).toMatchObject({ version: 2, state: 'pending', approvalChannel: 'C_APPROVERS', approvalTs: '1780000000.000100' });
+      const u2 = await store.updateRequest(r.id, { remindedAt: T0 + 5 }, 2);
+      expect(u2).toMatchObject({ version: 3, remindedAt: T0 + 5 });
+      // A stale writer loses and changes nothing.
+      expect(await store.updateRequest(r.id, { lastError: 'stale' }, 2)).toBeUndefined();
+      expect(await store.getRequest(r.id)).toEqual(u2);
+      const t = await store.transition(r.id, 'pending', 'approved');
+      expect(t.ok && t.request.version).toBe(4);
+    });
+
+    it('clears a field when the patch names it with undefined', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.updateRequest(r.id, { lastError: 'DM refused' });
+      const cleared = await store.updateRequest(r.id, { lastError: undefined } as never);
+      expect(cleared).toBeDefined();
+      expect(cleared && 'lastError' in cleared).toBe(false);
+    });
+
+    it('returns undefined for an unknown id', async () => {
+      expect(await store.updateRequest('req_missing', { lastError: 'x' })).toBeUndefined();
+    });
+  });
+
+  describe('listing', () => {
+    it('lists one requester’s requests in their team, newest first, up to the limit', async () => {
+      const mine = [];
+      for (let i = 0; i < 4; i++) mine.push(await store.createRequest(newRequest({ createdAt: T0 + i * 1000 }), 'U_REQ'));
+      await store.createRequest(newRequest({ requesterId: 'U_OTHER' }), 'U_OTHER');
+      await store.createRequest(newRequest({ teamId: 'T_OTHER' }), 'U_REQ');
+      const listed = await store.listByRequester('T001', 'U_REQ', 3);
+      expect(listed.map((x) => x.id)).toEqual([mine[3]?.id, mine[2]?.id, mine[1]?.id]);
+      expect(await store.listByRequester('T001', 'U_NOBODY', 10)).toEqual([]);
+    });
+
+    it('lists by state, only the states asked for', async () => {
+      const p = await store.createRequest(newRequest(), 'U_REQ');
+      const a = await store.createRequest(newRequest({ createdAt: T0 + 1 }), 'U_REQ');
+      const d = await store.createRequest(newRequest({ createdAt: T0 + 2 }), 'U_REQ');
+      await store.transition(a.id, 'pending', 'approved');
+      await store.transition(d.id, 'pending', 'denied');
+      expect((await store.listByState(['pending'], 10)).map((x) => x.id)).toEqual([p.id]);
+      expect((await store.listByState(['approved', 'denied'], 10)).map((x) => x.id).sort()).toEqual([a.id, d.id].sort());
+      expect(await store.listByState(['approved', 'denied'], 1)).toHaveLength(1);
+      expect(await store.listByState(['delivered'], 10)).toEqual([]);
+    });
+
+    it('lists pending requests expiring at or before a time, soonest first', async () => {
+      const soon = await store.createRequest(newRequest({ expiresAt: T0 + HOUR }), 'U_REQ');
+      const sooner = await store.createRequest(newRequest({ expiresAt: T0 + HOUR / 2 }), 'U_REQ');
+      const later = await store.createRequest(newRequest({ expiresAt: T0 + 10 * HOUR }), 'U_REQ');
+      const decided = await store.createRequest(newRequest({ expiresAt: T0 }), 'U_REQ');
+      await store.transition(decided.id, 'pending', 'denied');
+      expect((await store.listExpiring(T0 + HOUR, 10)).map((x) => x.id)).toEqual([sooner.id, soon.id]);
+      expect((await store.listExpiring(T0 + HOUR, 1)).map((x) => x.id)).toEqual([sooner.id]);
+      expect((await store.listExpiring(T0 + 10 * HOUR, 10)).map((x) => x.id)).toContain(later.id);
+      expect(await store.listExpiring(T0, 10)).toEqual([]);
+    });
+
+    it('refuses a non-positive limit', async () => {
+      await expect(store.listByState(['pending'], 0)).rejects.toThrow(/limit must be a positive integer/);
+    });
+  });
+
+  describe('audit log', () => {
+    it('keeps events in append order with increasing ids', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      for (const type of ['reminded', 'approved', 'key_created', 'delivered']) {
+        await store.appendAudit({ requestId: r.id, at: T0 + 10, actor: 'system', type, detail: { step: type } });
+      }
+      const events = await store.listAudit(r.id);
+      expect(events.map((e) => e.type)).toEqual(['requested', 'reminded', 'approved', 'key_created', 'delivered']);
+      const ids = events.map((e) => e.id ?? 0);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('cannot be updated, deleted or truncated, even with direct SQL', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await expect(h.raw.query(`UPDATE audit_events SET actor = 'forged' WHERE request_id = $1`, [r.id])).rejects.toThrow(/append-only/);
+      await expect(h.raw.query(`DELETE FROM audit_events WHERE request_id = $1`, [r.id])).rejects.toThrow(/append-only/);
+      await expect(h.raw.query(`TRUNCATE audit_events CASCADE`)).rejects.toThrow(/append-only/);
+      expect(await store.listAudit(r.id)).toMatchObject([{ type: 'requested', actor: 'U_REQ' }]);
+    });
+
+    it('rejects an event for an unknown request', async () => {
+      await expect(store.appendAudit({ requestId: 'req_missing', at: T0, actor: 'system', type: 'reminded' })).rejects.toThrow();
+      expect(await count(h.raw, 'audit_events')).toBe(0);
+    });
+
+    it('refuses secrets in audit details and outbox payloads', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await expect(store.appendAudit({ requestId: r.id, at: T0, actor: 'system', type: 'key_created', detail: { key: { primaryKey: 'x' } } }))
+        .rejects.toThrow(/'primaryKey' looks secret/);
+      await expect(store.enqueue(r.id, [{ kind: 'notify', payload: { text: 'xoxb-123-456-abc' }, notBefore: T0 }]))
+        .rejects.toThrow(/Slack token/);
+      await expect(store.transition(r.id, 'pending', 'approved', {}, undefined, [{ kind: 'deliver_key', payload: { secondaryKey: 'y' }, notBefore: T0 }]))
+        .rejects.toThrow(/'secondaryKey' looks secret/);
+      expect((await store.getRequest(r.id))?.state).toBe('pending');
+      expect(await store.listAudit(r.id)).toHaveLength(1);
+      expect(await store.listOutbox(r.id)).toEqual([]);
+    });
+  });
+
+  describe('outbox', () => {
+    async function requestWithItems(n: number, notBefore = T0): Promise<KeyRequest> {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.enqueue(r.id, Array.from({ length: n }, (_, i) => ({ kind: 'notify' as const, payload: { i }, notBefore })));
+      return r;
+    }
+
+    it('enqueues items in the same transaction as a transition', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.transition(r.id, 'pending', 'approved', {}, { at: T0, actor: 'U_APP', type: 'approved' }, [
+        { kind: 'create_key', payload: { requestId: r.id }, notBefore: T0 },
+        { kind: 'update_approval_message', payload: {}, notBefore: T0 },
+      ]);
+      expect(await store.listOutbox(r.id)).toMatchObject([
+        { requestId: r.id, kind: 'create_key', payload: { requestId: r.id }, attempts: 0, notBefore: T0 },
+        { requestId: r.id, kind: 'update_approval_message', payload: {}, attempts: 0, notBefore: T0 },
+      ]);
+    });
+
+    it('rolls back the state change and audit event when the outbox insert fails', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      // A test-only constraint makes the second outbox insert fail inside the transition's transaction.
+      await h.raw.query(`ALTER TABLE outbox ADD CONSTRAINT test_refuse_boom CHECK (kind <> 'boom')`);
+      try {
+        await expect(store.transition(r.id, 'pending', 'approved', { decidedBy: 'U_APP' }, { at: T0, actor: 'U_APP', type: 'approved' }, [
+          { kind: 'create_key', payload: {}, notBefore: T0 },
+          { kind: 'boom' as never, payload: {}, notBefore: T0 },
+        ])).rejects.toThrow(/test_refuse_boom/);
+      } finally {
+        await h.raw.query(`ALTER TABLE outbox DROP CONSTRAINT test_refuse_boom`);
+      }
+      expect(await store.getRequest(r.id)).toEqual(r);
+      expect((await store.listAudit(r.id)).map((e) => e.type)).toEqual(['requested']);
+      expect(await store.listOutbox(r.id)).toEqual([]);
+    });
+
+    it('never hands one item to two workers claiming at once from two store instances', async () => {
+      await requestWithItems(12);
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? h.a : h.b).claimDue(T0, 3, `w${i}`, 60_000)),
+      );
+      const claimed = claims.flat();
+      const ids = claimed.map((x) => x.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const [i, batch] of claims.entries()) {
+        expect(batch.length).toBeLessThanOrEqual(3);
+        for (const item of batch) expect(item.lockedBy).toBe(`w${i}`);
+      }
+      // Whatever was skipped while locked is still available; nothing is lost or double-leased.
+      const rest = await store.claimDue(T0, 100, 'w_rest', 60_000);
+      expect(new Set([...ids, ...rest.map((x) => x.id)]).size).toBe(12);
+      expect(ids.length + rest.length).toBe(12);
+    });
+
+    it('claims due items in notBefore order and respects notBefore', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.enqueue(r.id, [
+        { kind: 'notify', payload: { n: 'late' }, notBefore: T0 + 5000 },
+        { kind: 'notify', payload: { n: 'early' }, notBefore: T0 - 10 },
+        { kind: 'notify', payload: { n: 'now' }, notBefore: T0 },
+      ]);
+      const first = await store.claimDue(T0, 10, 'w1', 60_000);
+      expect(first.map((x) => x.payload.n)).toEqual(['early', 'now']);
+      expect(first[0]).toMatchObject({ attempts: 1, lockedBy: 'w1', lockedUntil: T0 + 60_000 });
+      expect(await store.claimDue(T0 + 4999, 10, 'w1', 60_000)).toEqual([]);
+      expect((await store.claimDue(T0 + 5000, 10, 'w1', 60_000)).map((x) => x.payload.n)).toEqual(['late']);
+    });
+
+    it('respects the claim limit', async () => {
+      await requestWithItems(5);
+      expect(await store.claimDue(T0, 2, 'w1', 1000)).toHaveLength(2);
+      expect(await store.claimDue(T0, 10, 'w2', 1000)).toHaveLength(3);
+    });
+
+    it('lets another worker take an item once the lease expires', async () => {
+      const r = await requestWithItems(1);
+      const [item] = await h.a.claimDue(T0, 1, 'w1', 1000);
+      expect(item).toBeDefined();
+      expect(await h.b.claimDue(T0 + 999, 1, 'w2', 1000)).toEqual([]);
+      const [taken] = await h.b.claimDue(T0 + 1000, 1, 'w2', 1000);
+      expect(taken).toMatchObject({ id: item?.id, lockedBy: 'w2', lockedUntil: T0 + 2000, attempts: 2 });
+      // The worker that lost the lease cannot reschedule it under the new holder.
+      await h.a.failOutbox(item?.id ?? -1, 'w1', 'late failure', T0 + 99_000);
+      expect(await store.listOutbox(r.id)).toMatchObject([{ lockedBy: 'w2', notBefore: T0 }]);
+    });
+
+    it('failOutbox releases the lease, records the error and reschedules', async () => {
+      const r = await requestWithItems(1);
+      const [item] = await store.claimDue(T0, 1, 'w1', 60_000);
+      if (!item) throw new Error('nothing claimed');
+      await store.failOutbox(item.id, 'w1', 'chat.postMessage: ratelimited', T0 + 30_000);
+      const [after] = await store.listOutbox(r.id);
+      const { lockedBy: _by, lockedUntil: _until, ...unleased } = item;
+      expect(after).toStrictEqual({ ...unleased, lastError: 'chat.postMessage: ratelimited', notBefore: T0 + 30_000 } satisfies OutboxItem);
+      expect(await store.claimDue(T0 + 29_999, 1, 'w2', 60_000)).toEqual([]);
+      expect(await store.claimDue(T0 + 30_000, 1, 'w2', 60_000)).toMatchObject([{ id: item.id, attempts: 2, lockedBy: 'w2', lastError: 'chat.postMessage: ratelimited' }]);
+    });
+
+    it('completeOutbox marks the item done so it is never claimed again', async () => {
+      const r = await requestWithItems(1);
+      const [item] = await store.claimDue(T0, 1, 'w1', 1000);
+      if (!item) throw new Error('nothing claimed');
+      await store.completeOutbox(item.id, 'w1', T0 + 10);
+      expect(await store.claimDue(T0 + 10 * HOUR, 10, 'w2', 1000)).toEqual([]);
+      expect(await store.listOutbox(r.id)).toMatchObject([{ id: item.id, doneAt: T0 + 10 }]);
+    });
+
+    it('refuses to complete or fail an unknown item', async () => {
+      await expect(store.completeOutbox(987654, 'w1', T0)).rejects.toThrow(/no outbox item 987654/);
+      await expect(store.failOutbox(987654, 'w1', 'x', T0)).rejects.toThrow(/no outbox item 987654/);
+    });
+
+    it('rejects items for an unknown request', async () => {
+      await expect(store.enqueue('req_missing', [{ kind: 'notify', payload: {}, notBefore: T0 }])).rejects.toThrow();
+      expect(await count(h.raw, 'outbox')).toBe(0);
+    });
+  });
+
+  describe('schema', () => {
+    it('has no column that could hold key material or tokens', async () => {
+      const columns = await h.raw.query<{ table_name: string; column_name: string }>(
+        `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()`,
+      );
+      const names = columns.map((c) => `${c.table_name}.${c.column_name}`);
+      expect(names).toContain('requests.api_key_id');
+      expect(names.filter((n) => /primary|secondary|secret|token|signature|password/i.test(n))).toEqual([]);
+    });
+
+    it('re-running the migrations changes nothing', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await migrate(h.raw);
+      await migrate(h.raw);
+      expect(await store.getRequest(r.id)).toEqual(r);
+      expect(await h.raw.query(`SELECT version FROM schema_version`)).toEqual([{ version: 1 }]);
+    });
+  });
+});
+
+describe('openRequestStore', () => {
+  it('keeps embedded data across a restart from the same data folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'apikey-store-'));
+    try {
+      const first = await openRequestStore({ dataDir: dir });
+      const r = await first.createRequest(newRequest(), 'U_REQ');
+      await first.transition(r.id, 'pending', 'approved', { decidedBy: 'U_APP' }, { at: T0, actor: 'U_APP', type: 'approved' },
+        [{ kind: 'create_key', payload: { requestId: r.id }, notBefore: T0 }]);
+      await first.close();
+
+      const second = await openRequestStore({ dataDir: dir });
+      try {
+        expect(await second.getRequest(r.id)).toMatchObject({ state: 'approved', version: 2, decidedBy: 'U_APP' });
+        expect((await second.listAudit(r.id)).map((e) => e.type)).toEqual(['requested', 'approved']);
+        expect(await second.claimDue(T0, 10, 'w1', 1000)).toMatchObject([{ kind: 'create_key', payload: { requestId: r.id } }]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, SETUP_TIMEOUT);
+
+  it('refuses a DATABASE_URL that is not Postgres without echoing it', async () => {
+    const err = await openRequestStore({ databaseUrl: 'mysql://admin:hunter2@db.internal/keys' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/must start with postgres:\/\//);
+    expect((err as Error).message).not.toContain('hunter2');
+  });
+});
