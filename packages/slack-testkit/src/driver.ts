@@ -1,0 +1,307 @@
+// createSlackDriver: plays Slack's side towards a Bolt app — slash commands, view submissions, block actions
+// and events, signed exactly as Slack signs them, with trigger ids and response URLs issued by the stand-in.
+import { signSlackRequest } from './sign.ts';
+import type { SlackStandIn } from './stand-in.ts';
+import type { JsonObject, StoredMessage, StoredView } from './types.ts';
+import { buildViewStateValues, findElement, type InputValue } from './view-state.ts';
+
+/** Slack sends exactly this; `; charset=utf-8` makes Bolt answer 400 (reference §19.1). */
+export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
+const VERIFICATION_TOKEN = 'TESTVERIFICATIONTOKEN';
+
+export type SlackDriverOptions = {
+  /** The app's events endpoint, e.g. http://127.0.0.1:PORT/slack/events */
+  appUrl: string;
+  signingSecret: string;
+  standIn: SlackStandIn;
+  teamId?: string;
+  /** Epoch ms used for X-Slack-Request-Timestamp. */
+  now?: () => number;
+  fetch?: typeof fetch;
+};
+
+export type DriverResponse = {
+  status: number;
+  /** Parsed JSON when the body is JSON, else the raw text ('' for an empty ack). */
+  body: unknown;
+  text: string;
+  headers: Headers;
+};
+
+export type RawRequest = {
+  body: string;
+  contentType?: string;
+  /** 'valid' (default) signs the body; 'bad' sends a wrong signature; 'none' omits both signing headers. */
+  signature?: 'valid' | 'bad' | 'none';
+  /** Epoch seconds for the timestamp header (default: now). */
+  timestamp?: number;
+  headers?: Record<string, string>;
+};
+
+export type MessageRef = Pick<StoredMessage, 'channel' | 'ts'>;
+
+const USER_ID = /^[UW][A-Z0-9]+$/;
+
+function assertUserId(fn: string, userId: unknown): asserts userId is string {
+  if (typeof userId !== 'string' || !USER_ID.test(userId)) {
+    throw new TypeError(`${fn}: userId must be a Slack user id like U0123ABC (got ${JSON.stringify(userId)})`);
+  }
+}
+
+export function createSlackDriver(opts: SlackDriverOptions) {
+  let appUrl: URL;
+  try {
+    appUrl = new URL(opts.appUrl);
+  } catch {
+    throw new TypeError(`createSlackDriver: appUrl must be an absolute URL (got ${JSON.stringify(opts.appUrl)})`);
+  }
+  if (typeof opts.signingSecret !== 'string' || opts.signingSecret === '') {
+    throw new TypeError('createSlackDriver: signingSecret must be a non-empty string');
+  }
+  if (!opts.standIn) throw new TypeError('createSlackDriver: standIn is required');
+  const { standIn, signingSecret } = opts;
+  const now = opts.now ?? Date.now;
+  const doFetch = opts.fetch ?? globalThis.fetch;
+  const teamId = opts.teamId ?? standIn.teamId;
+  const team = { id: teamId, domain: standIn.teamDomain };
+  let actionSeq = 0;
+
+  async function send(req: RawRequest): Promise<DriverResponse> {
+    const ts = req.timestamp ?? Math.floor(now() / 1000);
+    const headers: Record<string, string> = { 'content-type': req.contentType ?? FORM_CONTENT_TYPE, ...req.headers };
+    const mode = req.signature ?? 'valid';
+    if (mode !== 'none') {
+      headers['x-slack-request-timestamp'] = String(ts);
+      const good = signSlackRequest(signingSecret, ts, req.body);
+      // Flip the last hex digit: same shape, wrong value.
+      headers['x-slack-signature'] = mode === 'valid' ? good : good.slice(0, -1) + (good.endsWith('0') ? '1' : '0');
+    }
+    const res = await doFetch(appUrl, { method: 'POST', headers, body: req.body });
+    const text = await res.text();
+    let body: unknown = text;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    return { status: res.status, body, text, headers: res.headers };
+  }
+
+  function sendPayload(payload: JsonObject): Promise<DriverResponse> {
+    return send({ body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString() });
+  }
+
+  function userObj(userId: string): JsonObject {
+    return { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: teamId };
+  }
+
+  function resolveView(fn: string, userId: string, view: StoredView | string | undefined, callbackId: string | undefined): StoredView {
+    let found: StoredView | undefined;
+    if (typeof view === 'string') found = standIn.view(view);
+    else if (view && typeof view === 'object') found = standIn.view(view.id) ?? view;
+    else if (callbackId !== undefined) found = standIn.views(userId).filter((v) => v.callback_id === callbackId).at(-1);
+    else throw new TypeError(`${fn}: pass view (object or id) or callbackId`);
+    if (!found) {
+      const open = standIn.views(userId).map((v) => `${v.id}(${v.callback_id || 'no callback_id'})`);
+      throw new Error(`${fn}: no open view ${JSON.stringify(view ?? callbackId)} for ${userId}; open: ${open.join(', ') || 'none'}`);
+    }
+    return found;
+  }
+
+  function viewPayload(v: StoredView, values: JsonObject): JsonObject {
+    const { user_id: _u, ...rest } = v;
+    return { ...rest, state: { values } };
+  }
+
+  return {
+    send,
+    /** Slack's headers for a body, for tests that build their own requests. */
+    sign(body: string, timestamp = Math.floor(now() / 1000)): Record<string, string> {
+      return { 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signSlackRequest(signingSecret, timestamp, body) };
+    },
+
+    async slashCommand(o: { userId: string; command?: string; text?: string; channelId?: string; channelName?: string; userName?: string }) {
+      assertUserId('slashCommand', o.userId);
+      const command = o.command ?? '/apikey';
+      if (!/^\/\S+$/.test(command)) throw new TypeError(`slashCommand: command must start with "/" (got ${JSON.stringify(command)})`);
+      const channelId = o.channelId ?? 'C0TESTCHAN';
+      const triggerId = standIn.createTriggerId(o.userId);
+      const responseUrl = standIn.createResponseUrl({ userId: o.userId, channelId });
+      const body = new URLSearchParams({
+        token: VERIFICATION_TOKEN,
+        team_id: teamId,
+        team_domain: standIn.teamDomain,
+        channel_id: channelId,
+        channel_name: o.channelName ?? 'general',
+        user_id: o.userId,
+        user_name: o.userName ?? o.userId.toLowerCase(),
+        command,
+        text: o.text ?? '',
+        api_app_id: standIn.appId,
+        is_enterprise_install: 'false',
+        response_url: responseUrl,
+        trigger_id: triggerId,
+      }).toString();
+      return { ...(await send({ body })), triggerId, responseUrl };
+    },
+
+    /**
+     * Submits an open modal. `values` maps input block_ids to what the user typed; the view comes from the
+     * stand-in (by object, id, or callbackId), so hash and private_metadata are what the app sent.
+     */
+    async viewSubmission(o: { userId: string; view?: StoredView | string; callbackId?: string; values?: Readonly<Record<string, InputValue>> }) {
+      assertUserId('viewSubmission', o.userId);
+      const view = resolveView('viewSubmission', o.userId, o.view, o.callbackId);
+      const values = buildViewStateValues(view, o.values);
+      standIn.setViewState(view.id, values);
+      const triggerId = standIn.createTriggerId(o.userId, view.id);
+      const res = await sendPayload({
+        type: 'view_submission',
+        team,
+        user: userObj(o.userId),
+        api_app_id: standIn.appId,
+        token: VERIFICATION_TOKEN,
+        trigger_id: triggerId,
+        view: viewPayload(view, values),
+        response_urls: [],
+        is_enterprise_install: false,
+        enterprise: null,
+      });
+      let ackProblems: string[] = [];
+      if (res.status === 200) ackProblems = standIn.applySubmissionAck(view.id, res.text === '' ? undefined : res.body);
+      const b = res.body as JsonObject | undefined;
+      const errors = b && typeof b === 'object' && b['response_action'] === 'errors' ? (b['errors'] as Record<string, string>) : undefined;
+      return { ...res, triggerId, viewId: view.id, errors, ackProblems };
+    },
+
+    /** view_closed (sent only when the app set notify_on_close). Removes the view from the stand-in's stack. */
+    async viewClosed(o: { userId: string; view?: StoredView | string; callbackId?: string; isCleared?: boolean }) {
+      assertUserId('viewClosed', o.userId);
+      const view = resolveView('viewClosed', o.userId, o.view, o.callbackId);
+      standIn.applySubmissionAck(view.id, o.isCleared ? { response_action: 'clear' } : undefined);
+      return sendPayload({
+        type: 'view_closed',
+        team,
+        user: userObj(o.userId),
+        api_app_id: standIn.appId,
+        token: VERIFICATION_TOKEN,
+        view: viewPayload(view, view.state.values),
+        is_cleared: o.isCleared ?? false,
+      });
+    },
+
+    /**
+     * Clicks a button (or picks an option) in a message the app posted, or in an open view / Home tab.
+     * The element must exist there: clicking something the app never rendered throws.
+     */
+    async blockAction(o: {
+      userId: string;
+      actionId: string;
+      /** Overrides the element's value (buttons) or selects this option value (selects, overflow). */
+      value?: string;
+      message?: MessageRef;
+      view?: StoredView | string;
+      channelId?: string;
+    }) {
+      assertUserId('blockAction', o.userId);
+      if (typeof o.actionId !== 'string' || o.actionId === '') throw new TypeError('blockAction: actionId must be a non-empty string');
+      if ((o.message === undefined) === (o.view === undefined)) throw new TypeError('blockAction: pass exactly one of message or view');
+      actionSeq += 1;
+      const actionTs = `${Math.floor(now() / 1000)}.${String(actionSeq).padStart(6, '0')}`;
+      let blocks: unknown;
+      let payload: JsonObject;
+      let triggerId: string;
+      let responseUrl: string | undefined;
+      if (o.message) {
+        const channelId = o.message.channel;
+        const msg = standIn.messages(channelId).find((m) => m.ts === o.message!.ts);
+        if (!msg) throw new Error(`blockAction: no message ${o.message.ts} in ${channelId} (deleted, or never posted)`);
+        blocks = msg.blocks;
+        triggerId = standIn.createTriggerId(o.userId);
+        responseUrl = standIn.createResponseUrl({ userId: o.userId, channelId, messageTs: msg.ts });
+        const { channel: _c, via: _v, options: _o, ...message } = msg;
+        payload = {
+          container: { type: 'message', message_ts: msg.ts, channel_id: channelId, is_ephemeral: false },
+          channel: { id: channelId, name: o.channelId === undefined ? channelId.toLowerCase() : o.channelId },
+          message: { ...message, team: teamId, app_id: standIn.appId },
+          response_url: responseUrl,
+          state: { values: {} },
+        };
+      } else {
+        const view = typeof o.view === 'string' ? standIn.view(o.view) : standIn.view(o.view!.id) ?? o.view;
+        if (!view) throw new Error(`blockAction: no view ${JSON.stringify(o.view)}`);
+        blocks = view.blocks;
+        triggerId = standIn.createTriggerId(o.userId, view.id);
+        const { user_id: _u, ...v } = view;
+        payload = { container: { type: 'view', view_id: view.id }, view: v };
+      }
+      const found = findElement(blocks, o.actionId);
+      if (!found) throw new Error(`blockAction: no element with action_id "${o.actionId}" there`);
+      const el = found.element;
+      const type = String(el['type']);
+      const action: JsonObject = {
+        type,
+        action_id: o.actionId,
+        block_id: found.blockId ?? `blk${actionSeq}`,
+        action_ts: actionTs,
+      };
+      if (type === 'button') {
+        action['text'] = el['text'];
+        const value = o.value ?? el['value'];
+        if (value !== undefined) action['value'] = value;
+        if (el['style'] !== undefined) action['style'] = el['style'];
+      } else if (o.value !== undefined) {
+        const opts = [
+          ...(Array.isArray(el['options']) ? (el['options'] as JsonObject[]) : []),
+        ];
+        const opt = opts.find((x) => x['value'] === o.value);
+        if (opts.length > 0 && !opt) throw new Error(`blockAction: "${o.actionId}" has no option with value ${JSON.stringify(o.value)}`);
+        if (opt) action['selected_option'] = opt;
+        else action['value'] = o.value;
+      }
+      const res = await sendPayload({
+        type: 'block_actions',
+        user: userObj(o.userId),
+        api_app_id: standIn.appId,
+        token: VERIFICATION_TOKEN,
+        team,
+        enterprise: null,
+        is_enterprise_install: false,
+        trigger_id: triggerId,
+        ...payload,
+        actions: [action],
+      });
+      return { ...res, triggerId, responseUrl };
+    },
+
+    /** An Events API delivery (JSON), e.g. app_home_opened. */
+    async event(event: JsonObject, o: { eventId?: string; retryNum?: number } = {}) {
+      if (!event || typeof event['type'] !== 'string') throw new TypeError('event: event.type must be a string');
+      actionSeq += 1;
+      const body = JSON.stringify({
+        token: VERIFICATION_TOKEN,
+        team_id: teamId,
+        api_app_id: standIn.appId,
+        event,
+        type: 'event_callback',
+        event_id: o.eventId ?? `Ev0${String(actionSeq).padStart(8, '0')}`,
+        event_time: Math.floor(now() / 1000),
+      });
+      const headers: Record<string, string> = {};
+      if (o.retryNum !== undefined) {
+        headers['x-slack-retry-num'] = String(o.retryNum);
+        headers['x-slack-retry-reason'] = 'http_timeout';
+      }
+      return send({ body, contentType: 'application/json', headers });
+    },
+
+    appHomeOpened(userId: string) {
+      assertUserId('appHomeOpened', userId);
+      const dm = standIn.dmChannel(userId) ?? 'D0HOMETAB';
+      return this.event({ type: 'app_home_opened', user: userId, channel: dm, tab: 'home', event_ts: `${Math.floor(now() / 1000)}.000100` });
+    },
+  };
+}
+export type SlackDriver = ReturnType<typeof createSlackDriver>;
