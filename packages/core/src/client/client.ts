@@ -1,0 +1,326 @@
+// createApiGatewayClient: the whole API-key lifecycle over signature v2. Validates input before anything
+// is sent, builds each URL once, sends through ofetch with the signing fetch injected, retries only what
+// is safe to retry, reconciles ambiguous creates, and normalises NCP's response quirks into one shape.
+
+import type { z } from 'zod';
+import { AbortedError, ApiKeyError, InputError, NotFoundError, RateLimitError, ResponseShapeError, type InputIssue } from '../errors.ts';
+import {
+  apiKeyIdSchema,
+  createApiKeyInputSchema,
+  iterateApiKeysQuerySchema,
+  keyTypeSchema,
+  listApiKeysQuerySchema,
+  pageQuerySchema,
+  productIdSchema,
+  updateApiKeyInputSchema,
+  type CreateApiKeyInput,
+  type IterateApiKeysQuery,
+  type KeyType,
+  type ListApiKeysQuery,
+  type PageQuery,
+  type UpdateApiKeyInput,
+} from '../schemas/input.ts';
+import {
+  apiKeyListResponseSchema,
+  apiKeyProductsResponseSchema,
+  apiKeyResponseSchema,
+  apiKeySchema,
+  type ApiKey,
+  type ApiKeyPage,
+  type ApiKeyProductPage,
+} from '../schemas/response.ts';
+import { parseJson } from '../schemas/error-envelope.ts';
+import { createSigningFetch } from '../signer/signing-fetch.ts';
+import { normaliseEndpoint, siteEndpoint } from './site.ts';
+import { buildQuery, pathSegment } from './url.ts';
+import { createTransport } from './transport.ts';
+import { errorFromResponse, type RawResponse } from './response-error.ts';
+import {
+  attemptOnce,
+  isTransient,
+  remainingBudget,
+  resolveRetryPolicy,
+  retryDelay,
+  sendIdempotent,
+  waitBeforeRetry,
+  type PreparedRequest,
+  type RequestContext,
+} from './retry.ts';
+import { parseBody } from './parse.ts';
+import { pickCreatedKey } from './reconcile.ts';
+import type { CallOptions, ClientOptions } from './types.ts';
+
+export interface ApiGatewayClient {
+  createApiKey(input: CreateApiKeyInput, o?: CallOptions): Promise<ApiKey>;
+  listApiKeys(q?: ListApiKeysQuery, o?: CallOptions): Promise<ApiKeyPage>;
+  iterateApiKeys(q?: IterateApiKeysQuery, o?: CallOptions): AsyncIterable<ApiKey>;
+  getApiKey(apiKeyId: string, o?: CallOptions): Promise<ApiKey>;
+  updateApiKey(apiKeyId: string, input: UpdateApiKeyInput, o?: CallOptions): Promise<ApiKey>;
+  setApiKeyEnabled(apiKeyId: string, isEnabled: boolean, o?: CallOptions): Promise<ApiKey>;
+  regenerateApiKey(apiKeyId: string, keyType: KeyType, o?: CallOptions): Promise<ApiKey>;
+  deleteApiKey(apiKeyId: string, o?: CallOptions): Promise<void>;
+  listApiKeyProducts(apiKeyId: string, q?: PageQuery, o?: CallOptions): Promise<ApiKeyProductPage>;
+  subscribeApiKey(apiKeyId: string, productId: string, o?: CallOptions): Promise<void>;
+  unsubscribeApiKey(apiKeyId: string, productId: string, o?: CallOptions): Promise<void>;
+}
+
+const DEFAULT_PAGE_SIZE = 100;
+
+/** zod issues → InputError, with the caller-facing field path. */
+function validate<S extends z.ZodType>(schema: S, value: unknown, path: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues: InputIssue[] = parsed.error.issues.map((i) => ({
+    path: [path, ...i.path.map(String)].filter((p) => p !== '').join('.'),
+    message: i.message,
+  }));
+  throw new InputError(issues);
+}
+
+function validateCredentials(o: ClientOptions): void {
+  const issues: InputIssue[] = [];
+  const c = (o as { credentials?: unknown }).credentials as Partial<ClientOptions['credentials']> | undefined;
+  if (typeof c?.accessKey !== 'string' || c.accessKey.trim() === '') issues.push({ path: 'credentials.accessKey', message: 'access key is required' });
+  if (typeof c?.secretKey !== 'string' || c.secretKey === '') issues.push({ path: 'credentials.secretKey', message: 'secret key is required' });
+  if (issues.length > 0) throw new InputError(issues);
+}
+
+export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
+  validateCredentials(opts);
+  const base = opts.endpoint !== undefined ? normaliseEndpoint(opts.endpoint) : siteEndpoint(opts.site ?? 'public');
+  const now = opts.now ?? Date.now;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InputError([{ path: 'timeoutMs', message: 'timeoutMs must be a positive number' }]);
+  const reconcileSlackMs = opts.reconcileSlackMs ?? 300_000;
+  const onEvent = opts.onEvent;
+
+  const signingFetch = createSigningFetch({
+    credentials: opts.credentials,
+    now,
+    ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
+  });
+  const ctx: RequestContext = {
+    transport: createTransport(signingFetch),
+    policy: resolveRetryPolicy(opts.retry),
+    now,
+    timeoutMs,
+    clientSignal: opts.signal,
+    emit: onEvent === undefined ? () => {} : (e) => onEvent(e),
+  };
+  const origin = new URL(base).origin;
+  const basePath = new URL(base).pathname.replace(/\/+$/, '');
+
+  function prepare(method: string, relPath: string, query = '', body?: unknown): PreparedRequest {
+    const path = basePath + relPath + query;
+    const req: PreparedRequest = { method, url: origin + path, path };
+    if (body !== undefined) req.body = JSON.stringify(body);
+    return req;
+  }
+
+  const keyPath = (id: string): string => `/api-keys/${pathSegment(id)}`;
+
+  async function listPage(q: { apiKeyName?: string | undefined; limit?: number | undefined; offset?: number | undefined }, signal: AbortSignal | undefined): Promise<ApiKeyPage> {
+    const name = q.apiKeyName === '' ? undefined : q.apiKeyName;
+    const req = prepare('GET', '/api-keys', buildQuery([['apiKeyName', name], ['limit', q.limit], ['offset', q.offset]]));
+    const res = await sendIdempotent(ctx, req, signal);
+    const body = parseBody(res, apiKeyListResponseSchema, req, '{ apiKeys: [...], total }');
+    const page: ApiKeyPage = { apiKeys: body.apiKeys, total: body.total ?? (q.offset ?? 0) + body.apiKeys.length };
+    if (body.initialCount !== undefined) page.initialCount = body.initialCount;
+    return page;
+  }
+
+  async function* iterate(q: { apiKeyName?: string | undefined; pageSize?: number | undefined }, signal: AbortSignal | undefined): AsyncGenerator<ApiKey> {
+    const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
+    let offset = 0;
+    for (;;) {
+      const req = prepare('GET', '/api-keys', buildQuery([['apiKeyName', q.apiKeyName === '' ? undefined : q.apiKeyName], ['limit', pageSize], ['offset', offset]]));
+      const res = await sendIdempotent(ctx, req, signal);
+      const body = parseBody(res, apiKeyListResponseSchema, req, '{ apiKeys: [...], total }');
+      for (const k of body.apiKeys) yield k;
+      offset += body.apiKeys.length;
+      if (body.apiKeys.length === 0) return;
+      // `total` says when we are done; without it, a short page is the only end marker.
+      if (body.total !== undefined ? offset >= body.total : body.apiKeys.length < pageSize) return;
+    }
+  }
+
+  async function getOne(apiKeyId: string, signal: AbortSignal | undefined): Promise<ApiKey> {
+    const req = prepare('GET', keyPath(apiKeyId));
+    const res = await sendIdempotent(ctx, req, signal);
+    // GET one is documented flat; a wrapped body is accepted too so a future NCP change is not an outage.
+    const json = parseJson(res.text);
+    const wrapped = typeof json === 'object' && json !== null && !('apiKeyId' in json) && 'apiKey' in json;
+    return wrapped ? parseBody(res, apiKeyResponseSchema, req, '{ apiKey: {...} }').apiKey : parseBody(res, apiKeySchema, req, 'an API key object');
+  }
+
+  async function sameNamedKeys(name: string, signal: AbortSignal | undefined): Promise<ApiKey[]> {
+    const out: ApiKey[] = [];
+    for await (const k of iterate({ apiKeyName: name }, signal)) if (k.apiKeyName === name) out.push(k);
+    return out;
+  }
+
+  async function create(input: CreateApiKeyInput, signal: AbortSignal | undefined): Promise<ApiKey> {
+    const body = validate(createApiKeyInputSchema, input, '');
+    const req = prepare('POST', '/api-keys', '', body);
+    // Same-named keys that exist before we post can never be ours; this is what makes adoption safe.
+    const preexisting = new Set((await sameNamedKeys(body.apiKeyName, signal)).map((k) => k.apiKeyId));
+    const startedAt = now();
+
+    for (let attempt = 1; ; attempt++) {
+      let error: ApiKeyError;
+      try {
+        const res = await attemptOnce(ctx, req, attempt, signal, remainingBudget(ctx, startedAt));
+        if (res.status >= 200 && res.status < 300) return await parseCreated(res, req, body, preexisting, startedAt, signal);
+        error = errorFromResponse(res, req.method, req.path, now());
+      } catch (e) {
+        if (!(e instanceof ApiKeyError) || e instanceof AbortedError || e instanceof ResponseShapeError) throw e;
+        error = e;
+      }
+      // Anything but a transient failure is a definite "no": nothing was created.
+      if (!isTransient(error)) throw error;
+      // A 429 is refused before any work is done, so it is safe to post again without looking.
+      if (!(error instanceof RateLimitError)) {
+        const adopted = await reconcile(body.apiKeyName, body.apiKeyDescription, preexisting, startedAt, attempt, error, signal);
+        if (adopted !== undefined) return adopted;
+      }
+      if (attempt > ctx.policy.retries) throw error;
+      const delay = retryDelay(ctx.policy, attempt, error);
+      if (now() - startedAt + delay >= ctx.policy.deadlineMs) throw error;
+      ctx.emit({ type: 'retry', method: req.method, url: req.path, attempt, delayMs: delay, reason: error.status !== undefined ? `HTTP ${error.status}` : error.code });
+      await waitBeforeRetry(ctx, delay, signal, req);
+    }
+  }
+
+  async function parseCreated(res: RawResponse, req: PreparedRequest, body: { apiKeyName: string; apiKeyDescription: string }, preexisting: Set<string>, startedAt: number, signal: AbortSignal | undefined): Promise<ApiKey> {
+    try {
+      return parseBody(res, apiKeyResponseSchema, req, '{ apiKey: {...} } (201 Created)').apiKey;
+    } catch (shapeError) {
+      // The key was created but its body is unreadable: find it rather than leave the caller without keys.
+      if (!(shapeError instanceof ResponseShapeError)) throw shapeError;
+      const adopted = await reconcile(body.apiKeyName, body.apiKeyDescription, preexisting, startedAt, 1, shapeError, signal);
+      if (adopted !== undefined) return adopted;
+      throw shapeError;
+    }
+  }
+
+  async function reconcile(name: string, description: string, preexisting: Set<string>, startedAt: number, attempt: number, cause: ApiKeyError, signal: AbortSignal | undefined): Promise<ApiKey | undefined> {
+    let keys: ApiKey[];
+    try {
+      keys = await sameNamedKeys(name, signal);
+    } catch (e) {
+      // Without a listing we cannot tell whether the key exists, so posting again could make a second
+      // one: report the original failure and let the caller decide.
+      if (e instanceof AbortedError) throw e;
+      ctx.emit({ type: 'reconcile', method: 'POST', url: basePath + '/api-keys', attempt, reason: 'listing failed' });
+      throw cause;
+    }
+    const found = pickCreatedKey(keys, name, description, preexisting, { startMs: startedAt, endMs: now(), slackMs: reconcileSlackMs });
+    ctx.emit({ type: 'reconcile', method: 'POST', url: basePath + '/api-keys', attempt, reason: found === undefined ? 'not created' : 'adopted' });
+    if (found === undefined) return undefined;
+    // List items may omit primaryKey/secondaryKey; the caller of create needs both.
+    if (found.primaryKey !== undefined && found.secondaryKey !== undefined) return found;
+    return getOne(found.apiKeyId, signal);
+  }
+
+  async function sendForKey(method: 'PUT' | 'PATCH', apiKeyId: string, body: unknown, signal: AbortSignal | undefined): Promise<ApiKey> {
+    const req = prepare(method, keyPath(apiKeyId), '', body);
+    const res = method === 'PUT' ? await sendIdempotent(ctx, req, signal) : await sendOnceNoRetry(req, signal);
+    return parseBody(res, apiKeyResponseSchema, req, '{ apiKey: {...} }').apiKey;
+  }
+
+  // PATCH regenerate changes the key value each time it lands, so a blind retry could rotate twice.
+  async function sendOnceNoRetry(req: PreparedRequest, signal: AbortSignal | undefined): Promise<RawResponse> {
+    const res = await attemptOnce(ctx, req, 1, signal, ctx.policy.deadlineMs);
+    if (res.status >= 200 && res.status < 300) return res;
+    throw errorFromResponse(res, req.method, req.path, now());
+  }
+
+  async function subscription(action: 'subscribe' | 'unsubscribe', apiKeyId: string, productId: string, signal: AbortSignal | undefined): Promise<void> {
+    const id = validate(apiKeyIdSchema, apiKeyId, 'apiKeyId');
+    const pid = validate(productIdSchema, productId, 'productId');
+    const req = prepare('POST', `${keyPath(id)}/${action}`, '', { productId: pid });
+    // Subscribing twice leaves the same state, so these POSTs are retried like idempotent calls.
+    await sendIdempotent(ctx, req, signal);
+  }
+
+  return {
+    createApiKey: (input, o) => create(input, o?.signal),
+
+    async listApiKeys(q = {}, o) {
+      return listPage(validate(listApiKeysQuerySchema, q, ''), o?.signal);
+    },
+
+    iterateApiKeys(q = {}, o) {
+      // Validation happens on the first next(), so bad input rejects before any request.
+      return {
+        [Symbol.asyncIterator]() {
+          let inner: AsyncGenerator<ApiKey> | undefined;
+          return {
+            next() {
+              inner ??= iterate(validate(iterateApiKeysQuerySchema, q, ''), o?.signal);
+              return inner.next();
+            },
+            return(value?: unknown) {
+              return inner === undefined ? Promise.resolve({ done: true as const, value: undefined }) : inner.return(value as undefined);
+            },
+          };
+        },
+      };
+    },
+
+    async getApiKey(apiKeyId, o) {
+      return getOne(validate(apiKeyIdSchema, apiKeyId, 'apiKeyId'), o?.signal);
+    },
+
+    async updateApiKey(apiKeyId, input, o) {
+      const id = validate(apiKeyIdSchema, apiKeyId, 'apiKeyId');
+      const body = validate(updateApiKeyInputSchema, input, '');
+      return sendForKey('PUT', id, body, o?.signal);
+    },
+
+    async setApiKeyEnabled(apiKeyId, isEnabled, o) {
+      const id = validate(apiKeyIdSchema, apiKeyId, 'apiKeyId');
+      if (typeof isEnabled !== 'boolean') throw new InputError([{ path: 'isEnabled', message: 'isEnabled must be true or false' }]);
+      // PUT replaces name and description too, so send back what is there now.
+      const current = await getOne(id, o?.signal);
+      if (current.apiKeyName === undefined) {
+        throw new ResponseShapeError(`GET ${basePath}${keyPath(id)} returned a key without apiKeyName; cannot update it safely`, { method: 'GET', path: basePath + keyPath(id) });
+      }
+      const body = { apiKeyName: current.apiKeyName, apiKeyDescription: current.apiKeyDescription ?? '', isEnabled };
+      return sendForKey('PUT', id, body, o?.signal);
+    },
+
+    async regenerateApiKey(apiKeyId, keyType, o) {
+      const id = validate(apiKeyIdSchema, apiKeyId, 'apiKeyId');
+      const kt = validate(keyTypeSchema, keyType, 'keyType');
+      return sendForKey('PATCH', id, { keyType: kt }, o?.signal);
+    },
+
+    async deleteApiKey(apiKeyId, o) {
+      const id = validate(apiKeyIdSchema, apiKeyId, 'apiKeyId');
+      const req = prepare('DELETE', keyPath(id));
+      const info = { attempts: 0 };
+      try {
+        await sendIdempotent(ctx, req, o?.signal, info);
+      } catch (e) {
+        // A retried DELETE whose earlier attempt landed before failing sees 404: the key is gone, which is
+        // what was asked. A 404 on the first attempt is still an error (wrong id).
+        if (e instanceof NotFoundError && e.ncpErrorCode !== '10008' && info.attempts > 1) return;
+        throw e;
+      }
+    },
+
+    async listApiKeyProducts(apiKeyId, q = {}, o) {
+      const id = validate(apiKeyIdSchema, apiKeyId, 'apiKeyId');
+      const page = validate(pageQuerySchema, q, '');
+      const req = prepare('GET', `${keyPath(id)}/products`, buildQuery([['limit', page.limit], ['offset', page.offset]]));
+      const res = await sendIdempotent(ctx, req, o?.signal);
+      const body = parseBody(res, apiKeyProductsResponseSchema, req, '{ apiKeyRelateProductDtos: [...], total }');
+      const products = body.apiKeyRelateProductDtos ?? [];
+      return { products, total: body.total ?? (page.offset ?? 0) + products.length };
+    },
+
+    subscribeApiKey: (apiKeyId, productId, o) => subscription('subscribe', apiKeyId, productId, o?.signal),
+    unsubscribeApiKey: (apiKeyId, productId, o) => subscription('unsubscribe', apiKeyId, productId, o?.signal),
+  };
+}

@@ -1,0 +1,53 @@
+// Types shared by the client modules and the signer.
+
+export type Credentials = { accessKey: string; secretKey: string };
+
+export type Site = 'public' | 'gov' | 'fin';
+export const SITES: readonly Site[] = ['public', 'gov', 'fin'];
+
+export type ClientEvent = {
+  type: 'request' | 'response' | 'retry' | 'reconcile';
+  method: string;
+  /** Path and query only: never the host, never headers. */
+  url: string;
+  status?: number;
+  attempt: number;
+  durationMs?: number;
+  /** For 'retry': how long the client waits before the next attempt. */
+  delayMs?: number;
+  /** For 'retry' and 'reconcile': a short reason (error code or outcome), never a secret. */
+  reason?: string;
+};
+
+export type RetryOptions = {
+  /** Extra attempts after the first for idempotent requests (default 4). */
+  retries?: number;
+  /** Total budget across attempts and waits, measured with `now` (default 60 000 ms). */
+  deadlineMs?: number;
+  /** Full-jitter exponential backoff base (default 200 ms) and cap (default 5 000 ms). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Injected randomness in [0, 1), default Math.random. */
+  random?: () => number;
+  /** Injected wait; must reject when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+};
+
+export type ClientOptions = {
+  credentials: Credentials;
+  site?: Site;
+  endpoint?: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  signal?: AbortSignal;
+  onEvent?: (e: ClientEvent) => void;
+  /**
+   * How far a key's modTime may sit outside this call's window and still be adopted during create
+   * reconciliation (default 300 000 ms, NCP's own clock-skew allowance).
+   */
+  reconcileSlackMs?: number;
+};
+
+export type CallOptions = { signal?: AbortSignal };

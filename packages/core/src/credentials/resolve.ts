@@ -1,0 +1,99 @@
+// Resolves credentials, site and endpoint from injected sources (flags, env, configure-file text) with
+// one precedence: flags → environment → selected profile section → [DEFAULT]. Core never reads env or
+// files itself; front-ends pass them in.
+
+import { CredentialsError, InputError } from '../errors.ts';
+import { isSite, normaliseEndpoint } from '../client/site.ts';
+import type { Credentials, Site } from '../client/types.ts';
+import { DEFAULT_SECTION, parseNcloudConfigure } from './configure-file.ts';
+
+export type CredentialSource = 'env' | 'profile' | 'default';
+
+export type ResolveCredentialsInput = {
+  flags?: { profile?: string | undefined; site?: string | undefined; endpoint?: string | undefined };
+  env: Record<string, string | undefined>;
+  configureFileText?: string | undefined;
+};
+
+export type ResolvedCredentials = {
+  credentials: Credentials;
+  site: Site;
+  endpoint?: string;
+  profile: string;
+  source: { accessKey: CredentialSource; secretKey: CredentialSource };
+};
+
+// The short spellings come first: they are what terraform-provider-ncloud and our docs use.
+export const ACCESS_KEY_ENV = ['NCLOUD_ACCESS_KEY', 'NCLOUD_ACCESS_KEY_ID'] as const;
+export const SECRET_KEY_ENV = ['NCLOUD_SECRET_KEY', 'NCLOUD_SECRET_ACCESS_KEY'] as const;
+
+function nonEmpty(v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+function fromEnv(env: Record<string, string | undefined>, names: readonly string[]): string | undefined {
+  for (const n of names) {
+    const v = nonEmpty(env[n]);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCredentials {
+  const { env } = input;
+  const flags = input.flags ?? {};
+  const explicitProfile = nonEmpty(flags.profile) ?? nonEmpty(env['NCLOUD_PROFILE']);
+  const profile = explicitProfile ?? DEFAULT_SECTION;
+  const file = input.configureFileText === undefined ? new Map<string, Map<string, string>>() : parseNcloudConfigure(input.configureFileText);
+  const profileSection = profile === DEFAULT_SECTION ? undefined : file.get(profile);
+  const defaultSection = file.get(DEFAULT_SECTION);
+
+  const fromFile = (key: string): { value: string; source: CredentialSource } | undefined => {
+    const p = nonEmpty(profileSection?.get(key));
+    if (p !== undefined) return { value: p, source: 'profile' };
+    const d = nonEmpty(defaultSection?.get(key));
+    if (d !== undefined) return { value: d, source: 'default' };
+    return undefined;
+  };
+  const pick = (envNames: readonly string[], fileKey: string): { value: string; source: CredentialSource } | undefined => {
+    const e = fromEnv(env, envNames);
+    return e !== undefined ? { value: e, source: 'env' } : fromFile(fileKey);
+  };
+
+  const accessKey = pick(ACCESS_KEY_ENV, 'ncloud_access_key_id');
+  const secretKey = pick(SECRET_KEY_ENV, 'ncloud_secret_access_key');
+
+  if (accessKey === undefined || secretKey === undefined) {
+    const missing: string[] = [];
+    if (accessKey === undefined) missing.push('accessKey');
+    if (secretKey === undefined) missing.push('secretKey');
+    const what = missing.map((m) => (m === 'accessKey' ? 'access key' : 'secret key')).join(' and ');
+    const profileNote =
+      explicitProfile !== undefined && profile !== DEFAULT_SECTION && profileSection === undefined
+        ? ` Profile [${profile}] was not found in ~/.ncloud/configure.`
+        : '';
+    throw new CredentialsError(
+      missing,
+      `No NCP ${what} found. Set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment, ` +
+        `or run \`apikey configure${profile === DEFAULT_SECTION ? '' : ` --profile ${profile}`}\` to store them in ~/.ncloud/configure.${profileNote}`,
+    );
+  }
+
+  const siteRaw = nonEmpty(flags.site) ?? nonEmpty(env['NCLOUD_SITE']) ?? fromFile('apikey_site')?.value ?? 'public';
+  const site = siteRaw.toLowerCase();
+  if (!isSite(site)) {
+    throw new InputError([{ path: 'site', message: `site must be one of public, gov, fin (got ${JSON.stringify(siteRaw)})` }]);
+  }
+  const endpointRaw = nonEmpty(flags.endpoint) ?? nonEmpty(env['NCLOUD_APIGW_ENDPOINT']) ?? fromFile('apikey_endpoint')?.value;
+
+  const out: ResolvedCredentials = {
+    credentials: { accessKey: accessKey.value, secretKey: secretKey.value },
+    site,
+    profile,
+    source: { accessKey: accessKey.source, secretKey: secretKey.source },
+  };
+  if (endpointRaw !== undefined) out.endpoint = normaliseEndpoint(endpointRaw);
+  return out;
+}
