@@ -1,0 +1,34 @@
+// The approve / deny buttons (approval message and App Home). The button value is the request id only; the
+// click is acked at once and the trigger spent on views.open: the confirmation modal, or a notice saying why
+// there is nothing to decide. Authorisation is checked again, authoritatively, when the modal is submitted.
+import type { BoltApp, BlockAction, ButtonAction, SlackActionMiddlewareArgs, AllMiddlewareArgs } from '../../bolt.ts';
+import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../../views/approval-message.ts';
+import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../../views/decision-modals.ts';
+import type { WorkflowContext } from '../../workflow/context.ts';
+import { authoriseDecision } from '../../workflow/decide.ts';
+import { describeFailure } from '../../workflow/describe-error.ts';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  const open = (decision: 'approve' | 'deny') => async ({ ack, body, action, client }: ButtonArgs) => {
+    await ack();
+    const request = await ctx.store.getRequest(action.value ?? '');
+    let view;
+    if (request === undefined) {
+      view = buildNoticeModal('Request not found', 'This request no longer exists.');
+    } else {
+      const refusal = await authoriseDecision(ctx, request, body.user.id);
+      view = refusal === undefined
+        ? decision === 'approve' ? buildApproveModal(request) : buildDenyModal(request)
+        : buildNoticeModal('Cannot decide', refusal);
+    }
+    try {
+      await client.views.open({ trigger_id: body.trigger_id, view });
+    } catch (err) {
+      ctx.logger.warn(`could not open the ${decision} modal for ${body.user.id}: ${describeFailure(err).message}`);
+    }
+  };
+  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION_ID, open('approve'));
+  app.action<BlockAction<ButtonAction>>(DENY_ACTION_ID, open('deny'));
+}

@@ -1,0 +1,40 @@
+// /apikey create [name] | list | help. Every branch acks first (slash commands are never retried and time out
+// after 3 s); `create` spends the trigger on views.open straight after the ack, before anything slow.
+import type { BoltApp } from '../../bolt.ts';
+import { describeFailure } from '../../workflow/describe-error.ts';
+import type { WorkflowContext } from '../../workflow/context.ts';
+import { helpMessage, requestListMessage } from '../../views/help.ts';
+import { buildRequestModal } from '../../views/request-modal.ts';
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.command('/apikey', async ({ command, ack, client, respond }) => {
+    const text = command.text.trim();
+    const sub = (text.split(/\s+/)[0] ?? '').toLowerCase();
+    switch (sub) {
+      case 'create': {
+        await ack();
+        const name = text.slice('create'.length).trim();
+        try {
+          await client.views.open({ trigger_id: command.trigger_id, view: buildRequestModal({ name }) });
+        } catch (err) {
+          const info = describeFailure(err);
+          ctx.logger.warn(`could not open the request modal for ${command.user_id}: ${info.message}`);
+          await respond({ response_type: 'ephemeral', text: 'Could not open the request form (Slack took too long). Please run `/apikey create` again.' });
+        }
+        return;
+      }
+      case 'list': {
+        await ack();
+        const requests = await ctx.store.listByRequester(command.team_id, command.user_id, 20);
+        await respond({ response_type: 'ephemeral', ...requestListMessage(requests) });
+        return;
+      }
+      case '':
+      case 'help':
+        await ack({ response_type: 'ephemeral', ...helpMessage() });
+        return;
+      default:
+        await ack({ response_type: 'ephemeral', ...helpMessage(sub) });
+    }
+  });
+}

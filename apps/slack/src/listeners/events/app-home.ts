@@ -1,0 +1,22 @@
+// app_home_opened → views.publish the Home tab: pending requests for approvers, the viewer's own for everyone.
+// Events are retried by Slack; publishing the same view twice is harmless, so no dedupe is needed.
+import type { BoltApp } from '../../bolt.ts';
+import { buildHomeView } from '../../views/home.ts';
+import type { WorkflowContext } from '../../workflow/context.ts';
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab !== undefined && event.tab !== 'home') return;
+    const teamId = (body as { team_id?: string }).team_id ?? '';
+    const isApprover = await ctx.approvers.isApprover(event.user).catch(() => false);
+    const [pending, mine] = await Promise.all([
+      isApprover ? ctx.store.listByState(['pending'], 20) : Promise.resolve([]),
+      ctx.store.listByRequester(teamId, event.user, 20),
+    ]);
+    const now = ctx.now();
+    await client.views.publish({
+      user_id: event.user,
+      view: buildHomeView({ isApprover, pending: pending.filter((r) => r.expiresAt > now), mine }),
+    });
+  });
+}

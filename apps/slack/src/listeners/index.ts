@@ -1,0 +1,22 @@
+// Registers every listener on the Bolt app, in one place, with the catch-all last.
+import type { BoltApp } from '../bolt.ts';
+import type { WorkflowContext } from '../workflow/context.ts';
+import * as decisionButtons from './actions/decision-buttons.ts';
+import * as retry from './actions/retry.ts';
+import * as reveal from './actions/reveal.ts';
+import * as unhandled from './actions/unhandled.ts';
+import * as apikeyCommand from './commands/apikey.ts';
+import * as appHome from './events/app-home.ts';
+import * as createRequest from './views/create-request.ts';
+import * as decideRequest from './views/decide-request.ts';
+
+export function registerListeners(app: BoltApp, ctx: WorkflowContext): void {
+  apikeyCommand.register(app, ctx);
+  createRequest.register(app, ctx);
+  decideRequest.register(app, ctx);
+  decisionButtons.register(app, ctx);
+  retry.register(app, ctx);
+  reveal.register(app, ctx);
+  appHome.register(app, ctx);
+  unhandled.register(app, ctx);
+}

@@ -1,0 +1,64 @@
+// Entry point (`pnpm slack`, `deno task slack`): validate the environment once, open the request store,
+// build the NCP client, start the Bolt app with its outbox worker and sweeper, and shut down cleanly on
+// SIGTERM/SIGINT so in-flight outbox items finish or are left for the next start.
+import process from 'node:process';
+import { createApiGatewayClient, isApiKeyError, resolveCredentials } from '@apikey/core';
+import { createSlackApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { openRequestStore } from './store/open-store.ts';
+
+async function main(): Promise<void> {
+  const env = process.env;
+  let config;
+  let ncpSetup;
+  try {
+    config = loadConfig(env);
+    ncpSetup = resolveCredentials({ env });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`apikey-slack: ${err.message}`);
+    } else if (isApiKeyError(err)) {
+      console.error(`apikey-slack: Invalid configuration:\n  ${err.message}`);
+    } else {
+      throw err;
+    }
+    process.exit(2);
+  }
+
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets: [config.botToken, config.signingSecret, config.appToken, ncpSetup.credentials.secretKey, ncpSetup.credentials.accessKey],
+  });
+  const store = await openRequestStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const ncp = createApiGatewayClient({
+    credentials: ncpSetup.credentials,
+    site: ncpSetup.site,
+    ...(ncpSetup.endpoint !== undefined ? { endpoint: ncpSetup.endpoint } : {}),
+  });
+  const slack = createSlackApp({ config, store, ncp, logger });
+  const { port } = await slack.start();
+  logger.info(`apikey-slack ready: ${config.appToken !== undefined ? 'Socket Mode' : 'HTTP'} mode, listening on port ${port ?? '?'} (store: ${config.databaseUrl !== undefined ? 'postgres' : 'embedded'}, delivery: ${config.delivery})`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received, shutting down`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    try {
+      await slack.stop();
+      await store.close();
+    } finally {
+      clearTimeout(force);
+    }
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  console.error('apikey-slack: failed to start:', err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});

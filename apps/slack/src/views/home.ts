@@ -1,0 +1,34 @@
+// The App Home tab: pending requests for approvers (with the same approve/deny buttons as the channel
+// message, so a missed click is recoverable), and the viewer's own requests for everyone.
+import type { types } from '@slack/bolt';
+import type { KeyRequest } from '../store/request-store.ts';
+import { APPROVE_ACTION_ID, DENY_ACTION_ID } from './approval-message.ts';
+import { escapeMrkdwn, mrkdwn, plain, requestLine, slackDate } from './format.ts';
+
+export function buildHomeView(opts: { isApprover: boolean; pending: KeyRequest[]; mine: KeyRequest[] }): types.HomeView {
+  const blocks: types.KnownBlock[] = [
+    { type: 'header', text: plain('API keys') },
+    { type: 'section', text: mrkdwn('Run `/apikey create` to request an NCP API Gateway key, `/apikey list` for your requests.') },
+  ];
+  if (opts.isApprover) {
+    blocks.push({ type: 'divider' }, { type: 'header', text: plain(`Waiting for your decision (${opts.pending.length})`) });
+    if (opts.pending.length === 0) blocks.push({ type: 'context', elements: [mrkdwn('Nothing pending.')] });
+    for (const r of opts.pending.slice(0, 20)) {
+      blocks.push({
+        type: 'section',
+        text: mrkdwn(`*${escapeMrkdwn(r.apiKeyName)}* for <@${r.requesterId}> · expires ${slackDate(r.expiresAt)}\n${escapeMrkdwn(r.justification).slice(0, 300)}`),
+      });
+      blocks.push({
+        type: 'actions',
+        elements: [
+          { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', text: plain('Approve'), value: r.id },
+          { type: 'button', action_id: DENY_ACTION_ID, style: 'danger', text: plain('Deny'), value: r.id },
+        ],
+      });
+    }
+  }
+  blocks.push({ type: 'divider' }, { type: 'header', text: plain('My requests') });
+  if (opts.mine.length === 0) blocks.push({ type: 'context', elements: [mrkdwn('You have not requested any keys yet.')] });
+  for (const r of opts.mine.slice(0, 20)) blocks.push({ type: 'section', text: mrkdwn(requestLine(r)) });
+  return { type: 'home', blocks: blocks.slice(0, 100) };
+}

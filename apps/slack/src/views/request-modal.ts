@@ -1,0 +1,46 @@
+// The /apikey create modal (callback_id apikey_create) and the limits its fields are validated against.
+import type { types } from '@slack/bolt';
+import { plain } from './format.ts';
+
+export const CREATE_CALLBACK_ID = 'apikey_create';
+export const JUSTIFICATION_MAX = 500;
+
+export function buildRequestModal(opts: { name?: string }): types.ModalView {
+  const name = opts.name?.trim() ?? '';
+  return {
+    type: 'modal',
+    callback_id: CREATE_CALLBACK_ID,
+    title: plain('Request an API key'),
+    submit: plain('Submit request'),
+    close: plain('Cancel'),
+    blocks: [
+      {
+        type: 'input',
+        block_id: 'name',
+        label: plain('Key name'),
+        hint: plain('1–20 characters, shown in the NCP console.'),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          placeholder: plain('e.g. billing-service'),
+          ...(name.length > 0 ? { initial_value: name } : {}),
+        },
+      },
+      {
+        type: 'input',
+        block_id: 'description',
+        optional: true,
+        label: plain('Description'),
+        hint: plain('Up to 50 characters.'),
+        element: { type: 'plain_text_input', action_id: 'value' },
+      },
+      {
+        type: 'input',
+        block_id: 'justification',
+        label: plain('Why do you need it?'),
+        hint: plain('Approvers see this. Up to 500 characters.'),
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true },
+      },
+    ],
+  };
+}

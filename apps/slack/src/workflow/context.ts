@@ -1,0 +1,32 @@
+// Everything the workflow needs, bundled once by app.ts and handed to listeners, the outbox worker and the
+// sweeper, so none of them reach for globals (env, clock, Web API client).
+import type { ApiGatewayClient } from '@apikey/core';
+import type { ApproverDirectory } from '../approvers.ts';
+import type { WebClient } from '../bolt.ts';
+import type { SlackAppConfig } from '../config.ts';
+import type { AppLogger } from '../logger.ts';
+import type { KeyRequestPatch, OutboxItem, RequestStore } from '../store/request-store.ts';
+
+export type WorkflowContext = {
+  config: SlackAppConfig;
+  store: RequestStore;
+  client: WebClient;
+  ncp: ApiGatewayClient;
+  logger: AppLogger;
+  approvers: ApproverDirectory;
+  now: () => number;
+  /** Asks the local outbox worker to look for due items now instead of at its next poll. */
+  wake: () => void;
+};
+
+export type Enqueue = Pick<OutboxItem, 'kind' | 'payload' | 'notBefore'>;
+
+export type NotifyMessage = 'pending' | 'denied' | 'expired';
+
+export const enqueueApprovalMessage = (now: number): Enqueue => ({ kind: 'update_approval_message', payload: {}, notBefore: now });
+export const enqueueNotify = (message: NotifyMessage, now: number): Enqueue => ({ kind: 'notify', payload: { message }, notBefore: now });
+export const enqueueCreateKey = (now: number): Enqueue => ({ kind: 'create_key', payload: {}, notBefore: now });
+export const enqueueDeliverKey = (now: number): Enqueue => ({ kind: 'deliver_key', payload: {}, notBefore: now });
+
+/** The store clears a column when the patch names it with `undefined`; exactOptionalPropertyTypes needs the cast. */
+export const CLEAR_LAST_ERROR = { lastError: undefined } as unknown as KeyRequestPatch;
