@@ -1,11 +1,12 @@
 // One conformance suite for every RequestStore implementation: embedded PGlite (in memory) and a real Postgres
 // server (a throwaway database per run, two store instances with their own pools acting as two replicas).
 
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LOCK_FILE, lockDataDir } from '../src/store/data-dir-lock.ts';
 import { openRequestStore } from '../src/store/open-store.ts';
 import { createPgliteExecutor } from '../src/store/pglite-executor.ts';
 import { createPostgresExecutor } from '../src/store/postgres-executor.ts';
@@ -498,6 +499,33 @@ describe('openRequestStore', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, SETUP_TIMEOUT);
+
+  it('refuses a second open of an embedded data folder that is in use, and allows it after close', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'apikey-store-'));
+    try {
+      const first = await openRequestStore({ dataDir: dir });
+      await expect(openRequestStore({ dataDir: dir })).rejects.toThrow(/already open in process \d+.*DATABASE_URL/);
+      await first.close();
+      const again = await openRequestStore({ dataDir: dir });
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, SETUP_TIMEOUT);
+
+  it('takes over a lock left by a process that is gone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'apikey-store-'));
+    try {
+      await writeFile(join(dir, LOCK_FILE), '999999999\n'); // above any pid_max: no such process
+      const lock = await lockDataDir(dir);
+      expect(await readFile(join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
+      await expect(lockDataDir(dir)).rejects.toThrow(/already open/);
+      await lock.release();
+      await expect(readFile(join(dir, LOCK_FILE), 'utf8')).rejects.toThrow(/ENOENT/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 
   it('refuses a DATABASE_URL that is not Postgres without echoing it', async () => {
     const err = await openRequestStore({ databaseUrl: 'mysql://admin:hunter2@db.internal/keys' }).catch((e: unknown) => e);

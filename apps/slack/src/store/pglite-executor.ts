@@ -1,15 +1,27 @@
 // Embedded SqlExecutor over PGlite (Postgres compiled to WASM): no server, one process, data in a folder
-// (or 'memory://' for tests). PGlite serialises queries and transactions itself, so one instance is safe
-// to share across concurrent async callers; two processes must not open the same folder.
+// (its database files in <dataDir>/pglite, beside the lock file; or 'memory://' for tests). PGlite serialises queries and transactions itself, so one instance is safe
+// to share across concurrent async callers; a lock file keeps a second opener out of the same folder.
 
 import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
 import { toSqlParams, type SqlExecutor, type SqlQueryable, type SqlRow } from './sql-executor.ts';
 
 export async function createPgliteExecutor(dataDir: string): Promise<SqlExecutor> {
   const inMemory = dataDir.startsWith('memory://');
-  if (!inMemory) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  let lock: DataDirLock | undefined;
+  if (!inMemory) {
+    await mkdir(dataDir, { recursive: true });
+    lock = await lockDataDir(dataDir);
+  }
+  let db: PGlite;
+  try {
+    db = await PGlite.create(inMemory ? dataDir : join(dataDir, 'pglite'));
+  } catch (err) {
+    await lock?.release();
+    throw err;
+  }
   const wrap = (q: { query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }> }): SqlQueryable => ({
     async query<T extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<T[]> {
       const result = await q.query<T>(sql, toSqlParams(params));
@@ -19,6 +31,12 @@ export async function createPgliteExecutor(dataDir: string): Promise<SqlExecutor
   return {
     ...wrap(db),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    close: () => db.close(),
+    async close() {
+      try {
+        await db.close();
+      } finally {
+        await lock?.release();
+      }
+    },
   };
 }

@@ -10,8 +10,6 @@ export async function createPostgresExecutor(url: string, opts: PostgresExecutor
   const sql = postgres(url, {
     max: opts.maxConnections ?? 10,
     onnotice: () => {},
-    // Statement parameters only ever come from this package's fixed SQL, so prepared statements are safe.
-    prepare: true,
   });
   // Fail fast on a bad URL or unreachable server instead of on the first request.
   await sql`SELECT 1`;
