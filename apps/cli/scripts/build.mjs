@@ -1,0 +1,53 @@
+// Builds apps/cli/dist: an ESM bundle for Node 20 whose entry (main.js) is small and whose Ink/React UI,
+// core client and emulator are separate chunks loaded with import() only when a command needs them.
+// Writes into a temp dir first and moves files in with main.js last, so a concurrent run never sees half a build.
+
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const CLI_ROOT = join(here, '..');
+export const DIST = join(CLI_ROOT, 'dist');
+
+/** esbuild options shared with bench/cli-startup.mjs (which bundles an Ink hello-world the same way). */
+export function bundleOptions({ entryPoints, outdir }) {
+  return {
+    entryPoints,
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    jsx: 'automatic',
+    minify: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    alias: { 'react-devtools-core': join(here, 'devtools-stub.mjs') },
+    banner: { js: "import { createRequire as __apikeyCreateRequire } from 'node:module'; const require = __apikeyCreateRequire(import.meta.url);" },
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+  };
+}
+
+export async function build() {
+  const esbuild = await import('esbuild');
+  const tmp = join(CLI_ROOT, `.dist-tmp-${process.pid}-${Date.now()}`);
+  try {
+    await esbuild.build(bundleOptions({ entryPoints: { main: join(CLI_ROOT, 'src/main.ts') }, outdir: tmp }));
+    mkdirSync(join(DIST, 'chunks'), { recursive: true });
+    // Chunk names carry a content hash, so moving one over an identical file from a concurrent build is harmless.
+    for (const f of readdirSync(join(tmp, 'chunks'))) renameSync(join(tmp, 'chunks', f), join(DIST, 'chunks', f));
+    renameSync(join(tmp, 'main.js'), join(DIST, 'main.js'));
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const t0 = performance.now();
+  await build();
+  process.stderr.write(`built ${join(DIST, 'main.js')} in ${Math.round(performance.now() - t0)} ms\n`);
+}

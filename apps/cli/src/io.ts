@@ -1,0 +1,31 @@
+// Owns the process boundary the commands write to, so they can be driven with fakes and stdout stays JSON-only.
+
+import process from 'node:process';
+
+export type Io = {
+  out(text: string): void;
+  err(text: string): void;
+  env: Record<string, string | undefined>;
+  stdinIsTTY: boolean;
+  stdoutIsTTY: boolean;
+  /** Colours for human output on stdout (off for NO_COLOR, --no-color, or a non-TTY stdout). */
+  color: boolean;
+};
+
+export function processIo(noColorFlag: boolean): Io {
+  const env = process.env;
+  const stdoutIsTTY = process.stdout.isTTY === true;
+  return {
+    out: (t) => void process.stdout.write(t),
+    err: (t) => void process.stderr.write(t),
+    env,
+    stdinIsTTY: process.stdin.isTTY === true,
+    stdoutIsTTY,
+    color: stdoutIsTTY && !noColorFlag && !noColorEnv(env),
+  };
+}
+
+/** no-color.org: NO_COLOR present and not empty disables colour. */
+export function noColorEnv(env: Record<string, string | undefined>): boolean {
+  return env.NO_COLOR !== undefined && env.NO_COLOR !== '';
+}

@@ -1,0 +1,56 @@
+// The `apikey` entry point (bundled for Node, run from source on Deno). It parses argv, picks the mode and
+// lazily imports only what that mode needs: --help never loads core, Ink or the emulator.
+
+import process from 'node:process';
+import { parseArgs, type ParsedArgs } from './args.ts';
+import { commandHelp, mainHelp } from './help.ts';
+import { noColorEnv, processIo, type Io } from './io.ts';
+import { isInteractive } from './mode.ts';
+import { UsageError } from './usage-error.ts';
+import { VERSION } from './version.ts';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const io = processIo(argv.includes('--no-color'));
+    printUsageError(io, e, argv.includes('--json'));
+    return 2;
+  }
+  // chalk reads FORCE_COLOR at import time and ignores NO_COLOR, so translate before Ink can load.
+  if ((args.global.noColor || noColorEnv(process.env)) && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = '0';
+  const io = processIo(args.global.noColor);
+
+  if (args.global.version) {
+    io.out(`${VERSION}\n`);
+    return 0;
+  }
+  if (args.global.help) {
+    io.out(args.command ? commandHelp(args.command) : mainHelp());
+    return 0;
+  }
+  const interactive = isInteractive({
+    stdinIsTTY: io.stdinIsTTY,
+    stdoutIsTTY: io.stdoutIsTTY,
+    env: io.env,
+    json: args.flags.json === true,
+    yes: args.flags.yes === true,
+  });
+  if (!args.command) {
+    if (!interactive) {
+      io.out(mainHelp());
+      return 0;
+    }
+  }
+  const { runCommand } = await import('./commands/run.ts');
+  return runCommand(args, io, interactive);
+}
+
+export function printUsageError(io: Io, e: UsageError, json: boolean): void {
+  if (json) io.err(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
+  else io.err(`error: ${e.message}\nRun 'apikey --help' for usage.\n`);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,62 @@
+// Owns keyboard dispatch for a whole Ink app: ONE useInput with a stable handler (so Ink 6 never re-subscribes
+// and no keys fall into a gap between steps), Ctrl+C anywhere in a chunk → interrupt, and the active screen's
+// handler on top of a stack. Input left over after an Enter is replayed to the next screen once it has mounted.
+
+import { useInput, type Key } from 'ink';
+import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+
+/** Returns input it did not consume (text after an Enter in the same chunk), if any. */
+export type KeyHandler = (input: string, key: Key) => string | void;
+
+type Router = { register(h: KeyHandler): () => void };
+const RouterContext = createContext<Router | null>(null);
+
+const NO_KEY: Key = {
+  upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+  return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false,
+  super: false, hyper: false, capsLock: false, numLock: false,
+};
+
+export function InputRouter({ onInterrupt, children }: { onInterrupt: () => void; children: ReactNode }) {
+  const stack = useRef<KeyHandler[]>([]);
+  const interrupt = useRef(onInterrupt);
+  interrupt.current = onInterrupt;
+
+  const dispatch = useCallback((input: string, key: Key): void => {
+    if ((key.ctrl && input === 'c') || input.includes('\u0003')) {
+      interrupt.current();
+      return;
+    }
+    const handler = stack.current[stack.current.length - 1];
+    if (!handler) return;
+    const rest = handler(input, key);
+    if (rest) {
+      // The handler's state change has committed (Ink renders synchronously) by the next macrotask.
+      setTimeout(() => {
+        const next = stack.current[stack.current.length - 1];
+        if (next && next !== handler) dispatch(rest, NO_KEY);
+      }, 0);
+    }
+  }, []);
+  useInput(dispatch);
+
+  const router = useMemo<Router>(() => ({
+    register(h) {
+      stack.current.push(h);
+      return () => {
+        stack.current = stack.current.filter((x) => x !== h);
+      };
+    },
+  }), []);
+  return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
+}
+
+/** Makes `handler` the receiver of keys while this component is mounted (and `isActive`). */
+export function useKeys(handler: KeyHandler, isActive = true): void {
+  const router = useContext(RouterContext);
+  if (!router) throw new Error('useKeys must be used inside <InputRouter>');
+  const latest = useRef(handler);
+  latest.current = handler;
+  const stable = useRef<KeyHandler>((i, k) => latest.current(i, k)).current;
+  useLayoutEffect(() => (isActive ? router.register(stable) : undefined), [isActive, router, stable]);
+}
