@@ -154,7 +154,7 @@ export function createNcpEmulator(opts: NcpEmulatorOptions = {}): NcpEmulator {
     if (mode === 'drop') throw new ConnectionDroppedError('commit-then-fail drop');
     if (mode === 'timeout') {
       // The change is committed; the client only ever sees silence until it gives up.
-      await sleep(active?.commitThenFail?.hangMs ?? DEFAULT_HANG_MS, req.signal, true);
+      await sleep(active?.commitThenFail?.hangMs ?? DEFAULT_HANG_MS, req.signal);
       throw new ConnectionDroppedError('commit-then-fail timeout');
     }
     return injectedStatus(mode, active?.retryAfterSeconds ?? 1);
