@@ -2,6 +2,7 @@
 // for signature verification and turning ConnectionDroppedError into a destroyed socket.
 
 import { Buffer } from 'node:buffer';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { createNcpEmulator } from './emulator.ts';
@@ -44,8 +45,13 @@ function rawTargetOf(url: string): string | undefined {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
+// For the few answers serve() gives itself (unparseable requests), before the emulator's handler is involved.
 function writePlain(res: ServerResponse, status: number, text: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'text/plain',
+    'content-length': Buffer.byteLength(text),
+    'x-ncp-trace-id': randomUUID().replace(/-/g, ''),
+  });
   res.end(text);
 }
 
@@ -56,7 +62,8 @@ async function toWebRequest(req: IncomingMessage, base: string, rawTarget: strin
   const method = req.method ?? 'GET';
   const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
   // The URL parser normalises the target (spaces, dot segments); routing uses that, signing uses rawTarget.
-  return new Request(new URL(rawTarget, base), {
+  // Concatenate rather than resolve: a target like `//x` must stay a path, not become a host.
+  return new Request(new URL(base + rawTarget), {
     method,
     headers,
     signal,

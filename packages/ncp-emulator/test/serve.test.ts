@@ -140,3 +140,13 @@ describe('serve() over real HTTP on 127.0.0.1', () => {
     });
   });
 });
+
+describe('serve() request targets', () => {
+  test('a target starting with // stays a path (404), it is not taken as a host', async () => {
+    await withServer({}, async (s) => {
+      const res = await rawGet(s, '//127.0.0.1/api/v1/api-keys', '//127.0.0.1/api/v1/api-keys');
+      assert.equal(res.status, 404);
+      assert.equal(JSON.parse(res.body).error.errorCode, '300');
+    });
+  });
+});
