@@ -176,11 +176,15 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       return { ...res, triggerId, viewId: view.id, errors, ackProblems };
     },
 
-    /** view_closed (sent only when the app set notify_on_close). Removes the view from the stand-in's stack. */
-    async viewClosed(o: { userId: string; view?: StoredView | string; callbackId?: string; isCleared?: boolean }) {
+    /**
+     * The user closes a modal (X or Cancel). It leaves the stand-in's stack; the app gets a `view_closed`
+     * payload only if the view set `notify_on_close: true`, as on Slack — otherwise this returns undefined.
+     */
+    async viewClosed(o: { userId: string; view?: StoredView | string; callbackId?: string; isCleared?: boolean }): Promise<DriverResponse | undefined> {
       assertUserId('viewClosed', o.userId);
       const view = resolveView('viewClosed', o.userId, o.view, o.callbackId);
       standIn.applySubmissionAck(view.id, o.isCleared ? { response_action: 'clear' } : undefined);
+      if (view['notify_on_close'] !== true) return undefined;
       return sendPayload({
         type: 'view_closed',
         team,

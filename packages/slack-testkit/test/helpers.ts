@@ -32,7 +32,6 @@ export async function startBoltApp(standIn: SlackStandIn, register: (app: App) =
     token: standIn.botToken,
     signingSecret: SIGNING_SECRET,
     clientOptions: { slackApiUrl: standIn.url, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
-    unhandledRequestTimeoutMillis: 300,
     logger: {
       debug: log('debug'),
       info: log('info'),
