@@ -15,6 +15,8 @@ export function parseArgs(argv: readonly string[]): RunnerArgs | { error: string
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return { help: true };
+    // Package-manager pass-through separator (`pnpm start -- --port 1`).
+    if (arg === '--') continue;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     if (flag !== '--port' && flag !== '--seed') return { error: `unknown argument ${JSON.stringify(arg)}` };
     const value = inline ?? argv[++i];

@@ -14,6 +14,7 @@ describe('stand-alone runner (src/main.ts)', () => {
     assert.deepEqual(parseArgs([]), { port: 0 });
     assert.deepEqual(parseArgs(['--port', '8080', '--seed=9']), { port: 8080, seed: 9 });
     assert.deepEqual(parseArgs(['--help']), { help: true });
+    assert.deepEqual(parseArgs(['--', '--port', '1']), { port: 1 });
     assert.match((parseArgs(['--port', 'abc']) as { error: string }).error, /--port needs a non-negative integer/);
     assert.match((parseArgs(['--port', '70000']) as { error: string }).error, /0–65535/);
     assert.match((parseArgs(['--port']) as { error: string }).error, /--port/);
