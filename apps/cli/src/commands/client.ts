@@ -55,7 +55,7 @@ export function resolveFromEnvironment(g: GlobalOptions, io: Io): ReturnType<typ
   return resolveCredentials({ flags, env: io.env, ...(text !== undefined ? { configureFileText: text } : {}) });
 }
 
-type ClientEventLike = { type: string; method?: string; url?: string; status?: number; attempt?: number; durationMs?: number };
+type ClientEventLike = { type: string; method?: string; url?: string; status?: number; attempt?: number; durationMs?: number; delayMs?: number; reason?: string };
 
 function debugLogger(log: (line: string) => void): (e: ClientEventLike) => void {
   return (e) => {
@@ -63,6 +63,8 @@ function debugLogger(log: (line: string) => void): (e: ClientEventLike) => void 
     if (e.status !== undefined) parts.push(`status=${e.status}`);
     if (e.attempt !== undefined) parts.push(`attempt=${e.attempt}`);
     if (e.durationMs !== undefined) parts.push(`${Math.round(e.durationMs)}ms`);
+    if (e.delayMs !== undefined) parts.push(`wait=${Math.round(e.delayMs)}ms`);
+    if (e.reason !== undefined) parts.push(`reason=${e.reason}`);
     log(redact(parts.filter(Boolean).join(' ')));
   };
 }

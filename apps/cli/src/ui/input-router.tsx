@@ -1,6 +1,6 @@
 // Owns keyboard dispatch for a whole Ink app: ONE useInput with a stable handler (so Ink 6 never re-subscribes
 // and no keys fall into a gap between steps), Ctrl+C anywhere in a chunk → interrupt, and the active screen's
-// handler on top of a stack. Input left over after an Enter is replayed to the next screen once it has mounted.
+// handler on top of a stack. Input left over after an Enter is replayed to the next screen once it registers.
 
 import { useInput, type Key } from 'ink';
 import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
@@ -22,7 +22,11 @@ export function InputRouter({ onInterrupt, children }: { onInterrupt: () => void
   const interrupt = useRef(onInterrupt);
   interrupt.current = onInterrupt;
 
+  // Text that followed an Enter in the same chunk waits here for the next screen's handler to register.
+  const pending = useRef<{ text: string; from: KeyHandler; at: number } | null>(null);
+
   const dispatch = useCallback((input: string, key: Key): void => {
+    pending.current = null;
     if ((key.ctrl && input === 'c') || input.includes('\u0003')) {
       interrupt.current();
       return;
@@ -30,24 +34,24 @@ export function InputRouter({ onInterrupt, children }: { onInterrupt: () => void
     const handler = stack.current[stack.current.length - 1];
     if (!handler) return;
     const rest = handler(input, key);
-    if (rest) {
-      // The handler's state change has committed (Ink renders synchronously) by the next macrotask.
-      setTimeout(() => {
-        const next = stack.current[stack.current.length - 1];
-        if (next && next !== handler) dispatch(rest, NO_KEY);
-      }, 0);
-    }
+    if (rest) pending.current = { text: rest, from: handler, at: Date.now() };
   }, []);
   useInput(dispatch);
 
   const router = useMemo<Router>(() => ({
     register(h) {
       stack.current.push(h);
+      const p = pending.current;
+      if (p && p.from !== h && Date.now() - p.at < 1000) {
+        pending.current = null;
+        // Deliver after this commit finishes, as if the rest of the chunk had arrived on its own.
+        setTimeout(() => dispatch(p.text, NO_KEY), 0);
+      }
       return () => {
         stack.current = stack.current.filter((x) => x !== h);
       };
     },
-  }), []);
+  }), [dispatch]);
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
 }
 
