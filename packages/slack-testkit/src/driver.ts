@@ -38,7 +38,8 @@ export type RawRequest = {
   headers?: Record<string, string>;
 };
 
-export type MessageRef = Pick<StoredMessage, 'channel' | 'ts'>;
+/** A message the app posted: a StoredMessage from the stand-in, or `{ channel, ts }` (channel may come from `channelId`). */
+export type MessageRef = { ts: string; channel?: string } | StoredMessage;
 
 const USER_ID = /^[UW][A-Z0-9]+$/;
 
@@ -100,7 +101,8 @@ export function createSlackDriver(opts: SlackDriverOptions) {
   function resolveView(fn: string, userId: string, view: StoredView | string | undefined, callbackId: string | undefined): StoredView {
     let found: StoredView | undefined;
     if (typeof view === 'string') found = standIn.view(view);
-    else if (view && typeof view === 'object') found = standIn.view(view.id) ?? view;
+    // Only a view that is still open can be submitted or closed; a stale object would hide app bugs.
+    else if (view && typeof view === 'object') found = standIn.view(view.id);
     else if (callbackId !== undefined) found = standIn.views(userId).filter((v) => v.callback_id === callbackId).at(-1);
     else throw new TypeError(`${fn}: pass view (object or id) or callbackId`);
     if (!found) {
@@ -207,6 +209,7 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       value?: string;
       message?: MessageRef;
       view?: StoredView | string;
+      /** The message's channel when `message` carries only a ts. */
       channelId?: string;
     }) {
       assertUserId('blockAction', o.userId);
@@ -219,7 +222,8 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       let triggerId: string;
       let responseUrl: string | undefined;
       if (o.message) {
-        const channelId = o.message.channel;
+        const channelId = o.message.channel ?? o.channelId;
+        if (channelId === undefined) throw new TypeError('blockAction: message.channel or channelId is required');
         const msg = standIn.messages(channelId).find((m) => m.ts === o.message!.ts);
         if (!msg) throw new Error(`blockAction: no message ${o.message.ts} in ${channelId} (deleted, or never posted)`);
         blocks = msg.blocks;
@@ -228,14 +232,15 @@ export function createSlackDriver(opts: SlackDriverOptions) {
         const { channel: _c, via: _v, options: _o, ...message } = msg;
         payload = {
           container: { type: 'message', message_ts: msg.ts, channel_id: channelId, is_ephemeral: false },
-          channel: { id: channelId, name: o.channelId === undefined ? channelId.toLowerCase() : o.channelId },
+          channel: { id: channelId, name: channelId.startsWith('D') ? 'directmessage' : channelId.toLowerCase() },
           message: { ...message, team: teamId, app_id: standIn.appId },
           response_url: responseUrl,
           state: { values: {} },
         };
       } else {
-        const view = typeof o.view === 'string' ? standIn.view(o.view) : standIn.view(o.view!.id) ?? o.view;
-        if (!view) throw new Error(`blockAction: no view ${JSON.stringify(o.view)}`);
+        const viewId = typeof o.view === 'string' ? o.view : o.view!.id;
+        const view = standIn.view(viewId);
+        if (!view) throw new Error(`blockAction: view ${viewId} is not open`);
         blocks = view.blocks;
         triggerId = standIn.createTriggerId(o.userId, view.id);
         const { user_id: _u, ...v } = view;

@@ -106,6 +106,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 const IDENTIFIER = /^[A-Z][A-Z0-9]{2,}$/;
 
+function assertUserId(fn: string, userId: unknown): asserts userId is string {
+  if (typeof userId !== 'string' || !/^[UW][A-Z0-9]+$/.test(userId)) {
+    throw new TypeError(`${fn}: userId must be a Slack user id like U0123ABC (got ${JSON.stringify(userId)})`);
+  }
+}
+
 export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise<SlackStandIn> {
   const now = opts.now ?? Date.now;
   const botToken = opts.botToken ?? 'xoxb-test-token';
@@ -122,6 +128,9 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
   }
   for (const id of Object.keys(opts.usergroups ?? {})) {
     if (!/^S[A-Z0-9]+$/.test(id)) throw new TypeError(`startSlackStandIn: usergroup id must start with S (got ${JSON.stringify(id)})`);
+  }
+  if (opts.port !== undefined && (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)) {
+    throw new TypeError(`startSlackStandIn: port must be an integer 0–65535 (got ${String(opts.port)})`);
   }
   const blocksTextLimit = opts.blocksTextLimit ?? 12_000;
   if (!Number.isInteger(blocksTextLimit) || blocksTextLimit < 1) throw new TypeError('startSlackStandIn: blocksTextLimit must be a positive integer');
@@ -271,8 +280,17 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     views: (userId) => ws.openViews(userId),
     view: (id) => ws.viewById(id),
     homeView: (userId) => ws.homeView(userId),
-    createTriggerId: (userId = 'U0TESTUSER', viewId) => triggers.issue(viewId === undefined ? { userId } : { userId, viewId }),
-    createResponseUrl: (ctx) => `${origin}/response/${ws.createResponseUrlId(ctx)}`,
+    createTriggerId: (userId = 'U0TESTUSER', viewId) => {
+      assertUserId('createTriggerId', userId);
+      return triggers.issue(viewId === undefined ? { userId } : { userId, viewId });
+    },
+    createResponseUrl: (ctx) => {
+      assertUserId('createResponseUrl', ctx?.userId);
+      if (typeof ctx.channelId !== 'string' || !/^[CGD][A-Z0-9]+$/.test(ctx.channelId)) {
+        throw new TypeError(`createResponseUrl: channelId must be a C…, G… or D… id (got ${JSON.stringify(ctx.channelId)})`);
+      }
+      return `${origin}/response/${ws.createResponseUrlId(ctx)}`;
+    },
     fail: (m, e, o) => faults.fail(m, e, o),
     rateLimit: (m, o) => faults.rateLimit(m, o),
     latency: (m, ms) => faults.latency(m, ms),
@@ -284,6 +302,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
       return () => listeners.delete(l);
     },
     waitForCall: (method, predicate = () => true, timeoutMs = 2000) => {
+      if (!Number.isFinite(timeoutMs) || timeoutMs < 0) return Promise.reject(new TypeError('waitForCall: timeoutMs must be a finite number ≥ 0'));
       const past = calls.find((c) => c.method === method && predicate(c));
       if (past) return Promise.resolve(past);
       return new Promise<RecordedCall>((resolve, reject) => {

@@ -327,3 +327,29 @@ describe('closing modals', () => {
     }
   });
 });
+
+describe('driver input checks', () => {
+  it('refuses a closed view, a missing channel and bad options before sending anything', async () => {
+    const local = await withStandIn();
+    try {
+      const d = createSlackDriver({ appUrl: bolt.url, signingSecret: SIGNING_SECRET, standIn: local });
+      const opened = await webClient(local).views.open({
+        trigger_id: local.createTriggerId('U0ALICE'),
+        view: { type: 'modal', callback_id: 'gone', title: { type: 'plain_text', text: 'T' }, blocks: [] },
+      });
+      const view = local.view(opened.view!.id!)!;
+      await d.viewClosed({ userId: 'U0ALICE', view });
+      await expect(d.viewSubmission({ userId: 'U0ALICE', view })).rejects.toThrow(/no open view/);
+      await expect(d.blockAction({ userId: 'U0ALICE', actionId: 'x', view })).rejects.toThrow(/is not open/);
+      await expect(d.blockAction({ userId: 'U0ALICE', actionId: 'x', message: { ts: '1.1' } })).rejects.toThrow(/channelId is required/);
+      await expect(d.blockAction({ userId: 'U0ALICE', actionId: 'x' })).rejects.toThrow(/exactly one of message or view/);
+      expect(() => createSlackDriver({ appUrl: 'not a url', signingSecret: 's', standIn: local })).toThrow(/appUrl must be an absolute URL/);
+      expect(() => createSlackDriver({ appUrl: bolt.url, signingSecret: '', standIn: local })).toThrow(/signingSecret/);
+      expect(() => local.createTriggerId('alice')).toThrow(/userId must be a Slack user id/);
+      expect(() => local.createResponseUrl({ userId: 'U0ALICE', channelId: '#general' })).toThrow(/channelId must be/);
+      expect(seen).toEqual([]);
+    } finally {
+      await local.close();
+    }
+  });
+});
