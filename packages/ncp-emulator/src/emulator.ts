@@ -73,6 +73,14 @@ function nonNegativeInteger(name: string, v: number | undefined, fallback: numbe
   return v;
 }
 
+function checkOrder(order: unknown): 'oldest-first' | 'newest-first' {
+  if (order === undefined) return 'oldest-first';
+  if (order !== 'oldest-first' && order !== 'newest-first') {
+    throw new RangeError(`behaviour.order must be 'oldest-first' or 'newest-first', got ${String(order)}`);
+  }
+  return order;
+}
+
 export function createNcpEmulator(opts: NcpEmulatorOptions = {}): NcpEmulator {
   const credentials = [...(opts.credentials ?? DEFAULT_CREDENTIALS)];
   checkCredentials(credentials);
@@ -91,6 +99,7 @@ export function createNcpEmulator(opts: NcpEmulatorOptions = {}): NcpEmulator {
     defaultLimit: nonNegativeInteger('behaviour.defaultLimit', b.defaultLimit, DEFAULT_LIMIT, 1),
     requireJsonContentType: b.requireJsonContentType ?? true,
     allowDeleteSubscribed: b.allowDeleteSubscribed ?? true,
+    order: checkOrder(b.order),
     maxBodyBytes: nonNegativeInteger('behaviour.maxBodyBytes', b.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 1),
   };
   const log = opts.log;

@@ -9,6 +9,7 @@ export type StoreBehaviour = {
   maxKeys: number;
   domainCode: string;
   allowDeleteSubscribed: boolean;
+  order: 'oldest-first' | 'newest-first';
 };
 
 /** NCP's modTime style: second precision, `Z` suffix (`2024-05-07T07:08:12Z`). */
@@ -78,6 +79,7 @@ export function createStore(opts: { random: Random; now: () => number; tenantId:
     get,
     list(nameFilter: string | undefined): ApiKeyRecord[] {
       const all = [...keys.values()];
+      if (behaviour.order === 'newest-first') all.reverse();
       return nameFilter === undefined ? all : all.filter((k) => k.apiKeyName.includes(nameFilter));
     },
     update(id: string, input: { apiKeyName: string; apiKeyDescription: string; isEnabled: boolean; modifier: string }): ApiKeyRecord {

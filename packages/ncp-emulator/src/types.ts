@@ -30,6 +30,8 @@ export type Behaviour = {
   domainCode?: string;
   initialCount?: number;
   defaultLimit?: number;
+  /** List order; NCP documents none. */
+  order?: 'oldest-first' | 'newest-first';
   requireJsonContentType?: boolean;
   allowDeleteSubscribed?: boolean;
   maxBodyBytes?: number;

@@ -160,6 +160,13 @@ describe('list (GET /api-keys)', () => {
     assert.equal(past.total, 5);
   });
 
+  test('order newest-first lists the latest key first; a bad order is refused', async () => {
+    const h = await seeded(3, { behaviour: { order: 'newest-first' } });
+    const body = await json(await call(h, 'GET', `${BASE}?limit=2`));
+    assert.deepEqual(body.apiKeys.map((k: any) => k.apiKeyName), ['alpha-2', 'beta-1']);
+    assert.throws(() => harness({ behaviour: { order: 'random' as never } }), /behaviour\.order/);
+  });
+
   test('the default page size is 10 (defaultLimit changes it)', async () => {
     const h = await seeded(12);
     assert.equal((await json(await call(h, 'GET', BASE))).apiKeys.length, 10);
