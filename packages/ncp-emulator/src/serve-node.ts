@@ -19,11 +19,20 @@ export type ServedEmulator = {
   emulator: NcpEmulator;
 };
 
-function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer>> {
+// Upper bound on what serve() buffers before the handler applies its own (smaller, configurable) limit.
+export const SERVE_MAX_BODY_BYTES = 1_048_576;
+
+/** The whole body, or undefined when it exceeds SERVE_MAX_BODY_BYTES (the rest is drained, not kept). */
+function readBody(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
-    req.on('data', (c: Uint8Array) => chunks.push(c));
+    let size = 0;
+    req.on('data', (c: Uint8Array) => {
+      size += c.length;
+      if (size <= SERVE_MAX_BODY_BYTES) chunks.push(c);
+    });
     req.on('end', () => {
+      if (size > SERVE_MAX_BODY_BYTES) return resolve(undefined);
       const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
       let at = 0;
       for (const c of chunks) {
@@ -45,15 +54,25 @@ function rawTargetOf(url: string): string | undefined {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-// For the few answers serve() gives itself (unparseable requests), before the emulator's handler is involved.
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  writeRaw(res, status, 'application/json;charset=UTF-8', JSON.stringify(body));
+}
+
 function writePlain(res: ServerResponse, status: number, text: string): void {
+  writeRaw(res, status, 'text/plain', text);
+}
+
+// For the few answers serve() gives itself (unparseable or oversized requests), before the handler is involved.
+function writeRaw(res: ServerResponse, status: number, contentType: string, text: string): void {
   res.writeHead(status, {
-    'content-type': 'text/plain',
+    'content-type': contentType,
     'content-length': Buffer.byteLength(text),
     'x-ncp-trace-id': randomUUID().replace(/-/g, ''),
   });
   res.end(text);
 }
+
+class BodyTooLarge extends Error {}
 
 async function toWebRequest(req: IncomingMessage, base: string, rawTarget: string, signal: AbortSignal): Promise<Request> {
   const headers = new Headers();
@@ -61,6 +80,7 @@ async function toWebRequest(req: IncomingMessage, base: string, rawTarget: strin
   for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i] ?? '', raw[i + 1] ?? '');
   const method = req.method ?? 'GET';
   const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
+  if (body === undefined && method !== 'GET' && method !== 'HEAD') throw new BodyTooLarge();
   // The URL parser normalises the target (spaces, dot segments); routing uses that, signing uses rawTarget.
   // Concatenate rather than resolve: a target like `//x` must stay a path, not become a host.
   return new Request(new URL(base + rawTarget), {
@@ -93,6 +113,9 @@ export async function serve(opts: ServeOptions = {}): Promise<ServedEmulator> {
       try {
         request = await toWebRequest(req, base, rawTarget, controller.signal);
       } catch (e) {
+        if (e instanceof BodyTooLarge) {
+          return writeJson(res, 413, { error: { errorCode: '430', message: 'Request Entity Too Large', details: `(emulator: body over ${SERVE_MAX_BODY_BYTES} bytes)` } });
+        }
         return writePlain(res, 400, `bad request: ${e instanceof Error ? e.message : String(e)}`);
       }
       let response: Response;

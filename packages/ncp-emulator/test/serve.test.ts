@@ -141,6 +141,17 @@ describe('serve() over real HTTP on 127.0.0.1', () => {
   });
 });
 
+describe('serve() request limits', () => {
+  test('a body over 1 MiB is refused with 413 / 430 before it is buffered whole', async () => {
+    await withServer({}, async (s) => {
+      const res = await signedFetch(s, 'POST', BASE, { body: { apiKeyName: 'x', pad: 'y'.repeat(1_100_000) } });
+      assert.equal(res.status, 413);
+      assert.equal((await res.json()).error.errorCode, '430');
+      assert.equal(s.emulator.inspect.keys().length, 0);
+    });
+  });
+});
+
 describe('serve() request targets', () => {
   test('a target starting with // stays a path (404), it is not taken as a host', async () => {
     await withServer({}, async (s) => {
