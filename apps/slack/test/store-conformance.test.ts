@@ -339,6 +339,25 @@ describe.each(backends)('RequestStore on $name', (backend) => {
     });
   });
 
+  describe('error text', () => {
+    it('masks key material and tokens in stored error messages', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const secret = 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCd';
+      const updated = await store.updateRequest(r.id, { lastError: `NCP said {"primaryKey":"${secret}"} via xoxb-1111-2222-abcdef` });
+      expect(updated?.lastError).toContain('NCP said');
+      expect(updated?.lastError).not.toContain(secret);
+      expect(updated?.lastError).not.toContain('xoxb-1111');
+      await store.enqueue(r.id, [{ kind: 'deliver_key', payload: { requestId: r.id }, notBefore: T0 }]);
+      const [item] = await store.claimDue(T0, 1, 'w1', 1000);
+      await store.failOutbox(item?.id ?? -1, 'w1', `chat.postMessage failed: secondaryKey=${secret}`, T0 + 1);
+      const [after] = await store.listOutbox(r.id);
+      expect(after?.lastError).toMatch(/^chat.postMessage failed: secondaryKey=/);
+      expect(after?.lastError).not.toContain(secret);
+      const dump = JSON.stringify([await h.raw.query(`SELECT * FROM requests`), await h.raw.query(`SELECT * FROM outbox`)]);
+      expect(dump).not.toContain(secret);
+    });
+  });
+
   describe('outbox', () => {
     async function requestWithItems(n: number, notBefore = T0): Promise<KeyRequest> {
       const r = await store.createRequest(newRequest(), 'U_REQ');

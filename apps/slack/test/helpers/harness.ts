@@ -1,0 +1,162 @@
+// Test harness: a real Bolt app on 127.0.0.1:0 wired to the Slack stand-in and the NCP emulator over loopback
+// HTTP, with an in-memory embedded store (or a shared Postgres URL), a controllable clock and captured logs.
+import { createApiGatewayClient } from '@apikey/core';
+import { serve, type FaultConfig } from '@apikey/ncp-emulator';
+import { createSlackDriver, startSlackStandIn, type SlackDriver, type SlackStandIn, type StoredMessage } from '@apikey/slack-testkit';
+import { createSlackApp, type SlackApp } from '../../src/app.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+import { openRequestStore } from '../../src/store/open-store.ts';
+import type { KeyRequest, RequestStore } from '../../src/store/request-store.ts';
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789';
+export const APPROVER_CHANNEL = 'C0APPROVE';
+export const REQUESTER = 'U0REQ1';
+export const APPROVER = 'U0APP1';
+export const APPROVER_2 = 'U0APP2';
+export const GROUP_MEMBER = 'U0GRP1';
+export const OUTSIDER = 'U0NOPE';
+export const GROUP = 'S0GROUP';
+
+export type Clock = { now: () => number; advance(ms: number): void };
+
+export function createClock(start = Date.now()): Clock {
+  let offset = 0;
+  return { now: () => start + offset + (Date.now() - start), advance: (ms) => { offset += ms; } };
+}
+
+export type Ncp = Awaited<ReturnType<typeof serve>>;
+
+export async function startNcp(faults?: FaultConfig): Promise<Ncp> {
+  const ncp = await serve({ port: 0, hostname: '127.0.0.1' });
+  if (faults) ncp.emulator.setFaults(faults);
+  return ncp;
+}
+
+export async function startStandIn(): Promise<SlackStandIn> {
+  return startSlackStandIn({
+    signingSecret: SIGNING_SECRET,
+    usergroups: { [GROUP]: [GROUP_MEMBER] },
+    channels: [APPROVER_CHANNEL, 'C0TESTCHAN'],
+  });
+}
+
+export type AppInstance = {
+  slack: SlackApp;
+  store: RequestStore;
+  url: string;
+  driver: SlackDriver;
+  logs: string[];
+  stop(): Promise<void>;
+};
+
+export async function startApp(o: {
+  standIn: SlackStandIn;
+  ncp: Ncp;
+  env?: Record<string, string>;
+  clock?: Clock;
+  store?: RequestStore;          // shared store (two replicas); otherwise a fresh in-memory one
+  workerId?: string;
+}): Promise<AppInstance> {
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: o.standIn.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: o.standIn.url,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    APIKEY_APPROVER_CHANNEL: APPROVER_CHANNEL,
+    APIKEY_APPROVERS: `${APPROVER},${APPROVER_2},${GROUP}`,
+    APIKEY_MAX_ATTEMPTS: '3',
+    ...o.env,
+  });
+  const logs: string[] = [];
+  const logger = createLogger({ level: 'debug', sink: (line) => logs.push(line), secrets: [config.botToken, SIGNING_SECRET] });
+  const ownStore = o.store === undefined;
+  const store = o.store ?? (await openRequestStore({ dataDir: 'memory://' }));
+  const now = o.clock?.now ?? Date.now;
+  const ncpClient = createApiGatewayClient({
+    credentials: { accessKey: 'SANDBOX_ACCESS_KEY', secretKey: 'SANDBOX_SECRET_KEY' },
+    endpoint: o.ncp.url,
+    now: Date.now,
+    timeoutMs: 5_000,
+    retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 3_000 },
+    onEvent: (e) => logs.push(`ncp ${e.type} ${e.method} ${e.url} ${e.status ?? ''}`),
+  });
+  const slack = createSlackApp({
+    config,
+    store,
+    ncp: ncpClient,
+    logger,
+    now,
+    workerId: o.workerId ?? 'test-worker',
+    outbox: { pollMs: 50, baseDelayMs: 50, maxDelayMs: 200 },
+    sweepIntervalMs: 100,
+    webApiTimeoutMs: 5_000,
+  });
+  const { port } = await slack.start();
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  const driver = createSlackDriver({ appUrl: url, signingSecret: SIGNING_SECRET, standIn: o.standIn });
+  return {
+    slack,
+    store,
+    url,
+    driver,
+    logs,
+    async stop() {
+      await slack.stop();
+      if (ownStore) await store.close();
+    },
+  };
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The approval message for a request, once posted. */
+export function approvalMessage(standIn: SlackStandIn, requestId: string): StoredMessage | undefined {
+  return standIn.messages(APPROVER_CHANNEL).find((m) => JSON.stringify(m.blocks ?? []).includes(`"value":"${requestId}"`) || m.text?.includes(requestId));
+}
+
+/** /apikey create → modal → submit; resolves with the stored request and its approval message. */
+export async function submitRequest(
+  app: AppInstance,
+  standIn: SlackStandIn,
+  o: { userId?: string; name?: string; description?: string; justification?: string } = {},
+): Promise<{ request: KeyRequest; message: StoredMessage }> {
+  const userId = o.userId ?? REQUESTER;
+  const cmd = await app.driver.slashCommand({ userId, text: `create ${o.name ?? 'billing-svc'}` });
+  if (cmd.status !== 200) throw new Error(`slash command answered ${cmd.status}`);
+  await waitFor('request modal', () => standIn.views(userId).find((v) => v.callback_id === 'apikey_create'));
+  const sub = await app.driver.viewSubmission({
+    userId,
+    callbackId: 'apikey_create',
+    values: { description: o.description ?? 'for billing', justification: o.justification ?? 'monthly invoices job' },
+  });
+  if (sub.status !== 200 || sub.errors) throw new Error(`submission refused: ${sub.status} ${JSON.stringify(sub.body)}`);
+  const request = await waitFor('stored request', async () => (await app.store.listByRequester(standIn.teamId, userId, 50))[0]);
+  const message = await waitFor('approval message', () => approvalMessage(standIn, request.id));
+  return { request, message };
+}
+
+/** Clicks approve/deny on the approval message and submits the modal it opens. */
+export async function decideViaSlack(
+  app: AppInstance,
+  standIn: SlackStandIn,
+  o: { userId: string; message: StoredMessage; decision: 'approve' | 'deny'; text?: string },
+) {
+  const click = await app.driver.blockAction({ userId: o.userId, actionId: o.decision, message: { channel: o.message.channel, ts: o.message.ts } });
+  if (click.status !== 200) throw new Error(`click answered ${click.status}`);
+  const callbackId = o.decision === 'approve' ? 'apikey_approve' : 'apikey_deny';
+  const view = await waitFor(`${callbackId} modal or notice`, () => standIn.views(o.userId).at(-1));
+  if (view.callback_id !== callbackId) return { opened: false as const, notice: JSON.stringify(view.blocks) };
+  const blockId = o.decision === 'approve' ? 'comment' : 'reason';
+  const sub = await app.driver.viewSubmission({ userId: o.userId, view, values: o.text !== undefined ? { [blockId]: o.text } : {} });
+  return { opened: true as const, submission: sub };
+}
