@@ -113,6 +113,12 @@ export function createStore(opts: { random: Random; now: () => number; tenantId:
     },
     addProduct(input: ProductInput): Product {
       const t = formatTime(now());
+      if (typeof input.productName !== 'string' || input.productName === '') {
+        throw new TypeError('addProduct needs a non-empty productName');
+      }
+      if (input.productId !== undefined && !/^[a-z0-9]{1,10}$/.test(input.productId)) {
+        throw new TypeError('addProduct productId must be 1–10 lowercase letters or digits, like NCP ids');
+      }
       const productId = input.productId ?? freshId((id) => products.has(id));
       if (products.has(productId)) throw new Error(`product ${productId} already exists`);
       const p: Product = {

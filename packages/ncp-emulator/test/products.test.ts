@@ -94,10 +94,12 @@ describe('products and subscriptions', () => {
     assert.equal(strict.emulator.inspect.keys().length, 1);
   });
 
-  test('addProduct refuses a duplicate productId', () => {
+  test('addProduct refuses a duplicate productId, a malformed id and an empty name', () => {
     const h = harness();
     h.emulator.addProduct({ productId: 'same000000', productName: 'a' });
     assert.throws(() => h.emulator.addProduct({ productId: 'same000000', productName: 'b' }), /already exists/);
+    assert.throws(() => h.emulator.addProduct({ productId: 'Has Space', productName: 'b' }), /1–10 lowercase/);
+    assert.throws(() => h.emulator.addProduct({ productName: '' }), /non-empty productName/);
   });
 
   test('products survive reset(), subscriptions do not', async () => {
