@@ -2,6 +2,7 @@
 // the leased outbox, in SQL that PGlite and Postgres both accept. Row mapping turns BIGINT (strings from the
 // `postgres` driver) back into JS numbers and JSONB into objects, whichever driver produced them.
 
+import { redact } from '@apikey/core';
 import type {
   AuditEvent,
   KeyRequest,
@@ -54,7 +55,7 @@ const PRESENT_TEXT = ['apiKeyDescription', 'justification'] as const;
 
 // Payloads and audit details are stored verbatim; refuse anything that looks like key material or a token
 // so a caller's mistake cannot persist a secret.
-const SECRET_FIELD = /^(primary_?key|secondary_?key|secret_?key|secret|signature|(bot_?|user_?|app_?|access_?)?token|authorization)$/i;
+const SECRET_FIELD = /^(primary_?key|secondary_?key|secret_?key|secret_?access_?key|access_?key|secret|signing_?secret|signature|(bot_?|user_?|app_?|access_?)?token|authorization|password)$/i;
 const SECRET_VALUE = /\bxox[abposr]-[A-Za-z0-9-]+|\bxapp-[A-Za-z0-9-]+/;
 
 export function createSqlRequestStore(db: SqlExecutor): RequestStore {
@@ -221,7 +222,7 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       const rows = await db.query(
         `UPDATE outbox SET locked_by = NULL, locked_until = NULL, last_error = $3, not_before = $4
          WHERE id = $1 AND locked_by = $2 AND done_at IS NULL RETURNING id`,
-        [id, worker, error, retryAt],
+        [id, worker, redact(error), retryAt],
       );
       if (rows.length === 0) {
         const exists = await db.query(`SELECT id FROM outbox WHERE id = $1`, [id]);
@@ -271,7 +272,8 @@ function patchAssignments(patch: KeyRequestPatch, firstParam: number): { sql: st
       if (kind !== 'text') checkInt(`patch.${key}`, value);
     }
     sql += `, ${name} = $${n++}`;
-    params.push(value ?? null);
+    // Error text often quotes upstream responses; mask anything key- or token-shaped before it is kept.
+    params.push(key === 'lastError' && typeof value === 'string' ? redact(value) : (value ?? null));
   }
   return { sql, params, next: n };
 }
