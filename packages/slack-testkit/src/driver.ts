@@ -2,7 +2,7 @@
 // and events, signed exactly as Slack signs them, with trigger ids and response URLs issued by the stand-in.
 import { signSlackRequest } from './sign.ts';
 import type { SlackStandIn } from './stand-in.ts';
-import type { JsonObject, StoredMessage, StoredView } from './types.ts';
+import type { EphemeralMessage, JsonObject, StoredMessage, StoredView } from './types.ts';
 import { buildViewStateValues, findElement, type InputValue } from './view-state.ts';
 
 /** Slack sends exactly this; `; charset=utf-8` makes Bolt answer 400 (reference §19.1). */
@@ -38,8 +38,11 @@ export type RawRequest = {
   headers?: Record<string, string>;
 };
 
-/** A message the app posted: a StoredMessage from the stand-in, or `{ channel, ts }` (channel may come from `channelId`). */
-export type MessageRef = { ts: string; channel?: string } | StoredMessage;
+/**
+ * A message the app posted: a StoredMessage, `{ channel, ts }` (channel may come from `channelId`), or an
+ * EphemeralMessage from `standIn.ephemerals(user)` (only its user can click it).
+ */
+export type MessageRef = { ts: string; channel?: string } | StoredMessage | EphemeralMessage;
 
 const USER_ID = /^[UW][A-Z0-9]+$/;
 
@@ -146,7 +149,10 @@ export function createSlackDriver(opts: SlackDriverOptions) {
         response_url: responseUrl,
         trigger_id: triggerId,
       }).toString();
-      return { ...(await send({ body })), triggerId, responseUrl };
+      const res = await send({ body });
+      // The ack body is what the user sees (ephemeral unless in_channel); record it so tests can read and click it.
+      const ackProblems = res.status === 200 ? standIn.recordCommandAck(o.userId, channelId, res.body) : [];
+      return { ...res, triggerId, responseUrl, ackProblems };
     },
 
     /**
@@ -221,11 +227,26 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       let payload: JsonObject;
       let triggerId: string;
       let responseUrl: string | undefined;
-      if (o.message) {
-        const channelId = o.message.channel ?? o.channelId;
+      if (o.message && 'message_ts' in o.message) {
+        const ref = o.message;
+        const eph = standIn.ephemerals(o.userId).find((e) => e.message_ts === ref.message_ts && e.channel === ref.channel);
+        if (!eph) throw new Error(`blockAction: ${o.userId} has no ephemeral message ${ref.message_ts} (it belongs to ${ref.user}, or was deleted)`);
+        blocks = eph.blocks;
+        triggerId = standIn.createTriggerId(o.userId);
+        responseUrl = standIn.createResponseUrl({ userId: o.userId, channelId: eph.channel, ephemeralTs: eph.message_ts });
+        // Slack sends no `message` object for ephemeral messages.
+        payload = {
+          container: { type: 'message', message_ts: eph.message_ts, channel_id: eph.channel, is_ephemeral: true },
+          channel: { id: eph.channel, name: eph.channel.startsWith('D') ? 'directmessage' : eph.channel.toLowerCase() },
+          response_url: responseUrl,
+          state: { values: {} },
+        };
+      } else if (o.message) {
+        const ref = o.message;
+        const channelId = ref.channel ?? o.channelId;
         if (channelId === undefined) throw new TypeError('blockAction: message.channel or channelId is required');
-        const msg = standIn.messages(channelId).find((m) => m.ts === o.message!.ts);
-        if (!msg) throw new Error(`blockAction: no message ${o.message.ts} in ${channelId} (deleted, or never posted)`);
+        const msg = standIn.messages(channelId).find((m) => m.ts === ref.ts);
+        if (!msg) throw new Error(`blockAction: no message ${ref.ts} in ${channelId} (deleted, or never posted)`);
         blocks = msg.blocks;
         triggerId = standIn.createTriggerId(o.userId);
         responseUrl = standIn.createResponseUrl({ userId: o.userId, channelId, messageTs: msg.ts });

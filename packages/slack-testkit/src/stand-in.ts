@@ -59,7 +59,7 @@ export type SlackStandIn = {
   /** Issues a trigger_id: single use, valid for 3 s. `viewId` marks it as coming from inside that modal. */
   createTriggerId(userId?: string, viewId?: string): string;
   /** A response_url pointing at this stand-in's sink. `messageTs` makes replace/delete_original act on that message. */
-  createResponseUrl(ctx: { userId: string; channelId: string; messageTs?: string }): string;
+  createResponseUrl(ctx: { userId: string; channelId: string; messageTs?: string; ephemeralTs?: string }): string;
   /** Makes `method` ('*' for all) answer `{ok:false,error}` for `times` calls (default: until cleared). */
   fail(method: string, error: string, o?: FailOptions): void;
   /** Makes `method` answer HTTP 429 + Retry-After + `{ok:false,error:'ratelimited'}`. */
@@ -74,6 +74,8 @@ export type SlackStandIn = {
   /** Internal to the driver: mirrors a view_submission ack onto the view stack. */
   applySubmissionAck(viewId: string, ack: unknown): string[];
   setViewState(viewId: string, values: JsonObject): void;
+  /** Internal to the driver: shows a slash command's ack body to the user (ephemeral or in_channel). */
+  recordCommandAck(userId: string, channelId: string, ack: unknown): string[];
   reset(): void;
   close(): Promise<void>;
 };
@@ -322,6 +324,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     },
     applySubmissionAck: (viewId, ack) => ws.applySubmissionAck(viewId, ack),
     setViewState: (viewId, values) => ws.setViewState(viewId, values),
+    recordCommandAck: (userId, channelId, ack) => ws.recordCommandAck(userId, channelId, ack),
     reset: () => {
       calls = [];
       seq = 0;

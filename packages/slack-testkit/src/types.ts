@@ -44,8 +44,8 @@ export type StoredMessage = {
   metadata?: unknown;
   thread_ts?: string;
   edited?: { user: string; ts: string };
-  /** Who posted it: `chat.postMessage` or `response_url`. */
-  via: 'chat.postMessage' | 'response_url';
+  /** How it was posted: `chat.postMessage`, a `response_url`, or a slash command's in_channel ack. */
+  via: 'chat.postMessage' | 'response_url' | 'command_ack';
   /** Extra posting options as sent (unfurl_links, unfurl_media, …), stringly like the form body. */
   options: JsonObject;
 };
@@ -56,7 +56,7 @@ export type EphemeralMessage = {
   message_ts: string;
   text?: string;
   blocks?: unknown[];
-  via: 'chat.postEphemeral' | 'response_url';
+  via: 'chat.postEphemeral' | 'response_url' | 'command_ack';
 };
 
 export type StoredView = JsonObject & {

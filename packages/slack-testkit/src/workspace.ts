@@ -28,7 +28,7 @@ const RESPONSE_URL_USES = 5;
 const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
 const MAX_VIEW_STACK = 3;
 
-type ResponseUrl = { userId: string; channelId: string; messageTs?: string; createdAt: number; uses: number };
+type ResponseUrl = { userId: string; channelId: string; messageTs?: string; ephemeralTs?: string; createdAt: number; uses: number };
 
 const ok = (extra: JsonObject = {}): ApiResult => ({ body: { ok: true, ...extra } });
 const fail = (error: string, extra: JsonObject = {}): ApiResult => ({ body: { ok: false, error, ...extra } });
@@ -431,10 +431,11 @@ export function createWorkspace(cfg: WorkspaceConfig) {
   return {
     methods,
 
-    createResponseUrlId(ctx: { userId: string; channelId: string; messageTs?: string }): string {
+    createResponseUrlId(ctx: { userId: string; channelId: string; messageTs?: string; ephemeralTs?: string }): string {
       const id = `${cfg.teamId}-${nextId('R').slice(1)}-${Math.random().toString(36).slice(2, 10)}`;
       const r: ResponseUrl = { userId: ctx.userId, channelId: ctx.channelId, createdAt: cfg.now(), uses: 0 };
       if (ctx.messageTs !== undefined) r.messageTs = ctx.messageTs;
+      if (ctx.ephemeralTs !== undefined) r.ephemeralTs = ctx.ephemeralTs;
       responseUrls.set(id, r);
       return id;
     },
@@ -445,6 +446,13 @@ export function createWorkspace(cfg: WorkspaceConfig) {
       if (!r) return { status: 404, body: { ok: false, error: 'invalid_url' } };
       if (cfg.now() - r.createdAt > RESPONSE_URL_TTL_MS) return { status: 404, body: { ok: false, error: 'expired_url' } };
       if (r.uses >= RESPONSE_URL_USES) return { status: 404, body: { ok: false, error: 'used_url' } };
+      const eph = r.ephemeralTs !== undefined ? ephemerals.find((e) => e.message_ts === r.ephemeralTs && e.user === r.userId) : undefined;
+      if (truthy(body['delete_original']) && r.ephemeralTs !== undefined) {
+        if (!eph) return { status: 404, body: { ok: false, error: 'message_not_found' } };
+        r.uses += 1;
+        ephemerals = ephemerals.filter((e) => e !== eph);
+        return ok();
+      }
       if (truthy(body['delete_original'])) {
         const list = r.messageTs !== undefined ? channels.get(r.channelId) : undefined;
         const i = list?.findIndex((m) => m.ts === r.messageTs) ?? -1;
@@ -456,6 +464,14 @@ export function createWorkspace(cfg: WorkspaceConfig) {
       const bad = checkMessageContent(body, true);
       if (bad) return { status: 400, body: bad.body };
       r.uses += 1;
+      if (truthy(body['replace_original']) && r.ephemeralTs !== undefined) {
+        if (!eph) return { status: 404, body: { ok: false, error: 'message_not_found' } };
+        if (typeof body['text'] === 'string') eph.text = body['text'];
+        else delete eph.text;
+        if (Array.isArray(body['blocks'])) eph.blocks = body['blocks'];
+        else delete eph.blocks;
+        return ok();
+      }
       if (truthy(body['replace_original']) && r.messageTs !== undefined) {
         const msg = findMessage(r.channelId, r.messageTs);
         if (!msg) return { status: 404, body: { ok: false, error: 'message_not_found' } };
@@ -479,6 +495,32 @@ export function createWorkspace(cfg: WorkspaceConfig) {
       if (Array.isArray(body['blocks'])) e.blocks = body['blocks'];
       ephemerals.push(e);
       return ok();
+    },
+
+    /**
+     * What the user sees from a slash command's ack body (§1): text or JSON, ephemeral unless
+     * `response_type: in_channel`. Returns problems Slack would show instead of the message.
+     */
+    recordCommandAck(userId: string, channelId: string, ack: unknown): string[] {
+      let body: JsonObject;
+      if (typeof ack === 'string') {
+        if (ack === '') return [];
+        body = { text: ack };
+      } else if (ack && typeof ack === 'object' && !Array.isArray(ack)) body = ack as JsonObject;
+      else return ['ack body is neither text nor a JSON object'];
+      if (body['text'] === undefined && body['blocks'] === undefined && body['attachments'] === undefined) return [];
+      const bad = checkMessageContent(body, true);
+      if (bad) return (bad.body['errors'] as string[] | undefined) ?? [String(bad.body['error'])];
+      if (body['response_type'] === 'in_channel') {
+        if (!channels.has(channelId)) channels.set(channelId, []);
+        storeMessage(channelId, body, 'command_ack');
+        return [];
+      }
+      const e: EphemeralMessage = { channel: channelId, user: userId, message_ts: nextTs(), via: 'command_ack' };
+      if (typeof body['text'] === 'string') e.text = body['text'];
+      if (Array.isArray(body['blocks'])) e.blocks = body['blocks'];
+      ephemerals.push(e);
+      return [];
     },
 
     /** Applies a view_submission ack to the view stack as Slack's client would. Returns problems, if any. */

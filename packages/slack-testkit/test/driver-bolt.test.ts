@@ -17,6 +17,20 @@ function register(app: App): void {
       await ack({ response_type: 'ephemeral', text: 'Usage: /apikey create [name]' });
       return;
     }
+    if (body.text.startsWith('list')) {
+      await ack({
+        text: 'Your requests',
+        blocks: [
+          { type: 'section', text: { type: 'mrkdwn', text: '*req_9* pending' } },
+          { type: 'actions', elements: [{ type: 'button', action_id: 'cancel_request', value: 'req_9', text: { type: 'plain_text', text: 'Cancel' } }] },
+        ],
+      });
+      return;
+    }
+    if (body.text.startsWith('announce')) {
+      await ack({ response_type: 'in_channel', text: 'apikey is in maintenance' });
+      return;
+    }
     if (body.text.startsWith('respond')) {
       await ack();
       await respond({ text: 'working on it' });
@@ -87,6 +101,13 @@ function register(app: App): void {
     await respond({ replace_original: true, text: `Approved by <@${b.user.id}>` });
   });
 
+  app.action('cancel_request', async ({ ack, body, action, respond }) => {
+    await ack();
+    const b = body as unknown as { container: { is_ephemeral: boolean }; message?: unknown };
+    seen.push(`cancel:${(action as { value?: string }).value}:${b.container.is_ephemeral}:${b.message === undefined}`);
+    await respond({ replace_original: true, text: 'Cancelled req_9' });
+  });
+
   app.action('deny', async ({ ack, body, client }) => {
     await ack();
     const b = body as { trigger_id: string };
@@ -145,6 +166,24 @@ describe('slash commands', () => {
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ response_type: 'ephemeral', text: 'Usage: /apikey create [name]' });
     expect(seen).toEqual(['command:help']);
+    expect(s.ephemerals('U0ALICE').at(-1)).toMatchObject({ channel: 'C0TESTCHAN', text: 'Usage: /apikey create [name]', via: 'command_ack' });
+  });
+
+  it('an in_channel ack lands in the channel for everyone', async () => {
+    await driver.slashCommand({ userId: 'U0ALICE', text: 'announce', channelId: 'C0OPS' });
+    expect(s.messages('C0OPS').map((m) => [m.text, m.via])).toEqual([['apikey is in maintenance', 'command_ack']]);
+  });
+
+  it('a button in an ephemeral ack can be clicked by its user only; respond(replace_original) rewrites it', async () => {
+    await driver.slashCommand({ userId: 'U0FRAN', text: 'list' });
+    const eph = s.ephemerals('U0FRAN').at(-1)!;
+    await expect(driver.blockAction({ userId: 'U0GREG', actionId: 'cancel_request', message: eph })).rejects.toThrow(/has no ephemeral message/);
+    const r = await driver.blockAction({ userId: 'U0FRAN', actionId: 'cancel_request', message: eph });
+    expect(r.status).toBe(200);
+    expect(seen).toContain('cancel:req_9:true:true');
+    await s.waitForCall('response_url', (c) => r.responseUrl!.endsWith(c.responseUrlId ?? '-'));
+    expect(s.ephemerals('U0FRAN').map((e) => e.text)).toEqual(['Cancelled req_9']);
+    expect(s.ephemerals('U0FRAN')[0]!.blocks).toBeUndefined();
   });
 
   it('the trigger id opens the modal in the stand-in, pre-filled from the command text', async () => {

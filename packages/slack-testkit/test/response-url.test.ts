@@ -41,6 +41,14 @@ describe('response_url sink', () => {
     expect((await post(url, { delete_original: true })).json).toEqual({ ok: false, error: 'message_not_found' });
   });
 
+  it('delete_original on an ephemeral origin removes that ephemeral message', async () => {
+    await client.chat.postEphemeral({ channel: 'C0WORK', user: 'U0ALICE', text: 'keep' });
+    const r = await client.chat.postEphemeral({ channel: 'C0WORK', user: 'U0ALICE', text: 'drop' });
+    const url = s.createResponseUrl({ userId: 'U0ALICE', channelId: 'C0WORK', ephemeralTs: r.message_ts! });
+    expect((await post(url, { delete_original: 'true' })).json).toEqual({ ok: true });
+    expect(s.ephemerals('U0ALICE').map((e) => e.text)).toEqual(['keep']);
+  });
+
   it('works 5 times, then answers used_url', async () => {
     const url = s.createResponseUrl({ userId: 'U0ALICE', channelId: 'C0WORK' });
     for (let i = 1; i <= 5; i++) expect((await post(url, { text: `#${i}` })).status).toBe(200);
