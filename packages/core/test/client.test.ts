@@ -93,6 +93,17 @@ describe('normalised responses', () => {
     assert.equal(post.headers.get('content-type'), 'application/json');
   });
 
+  it('create: the listing before the POST and the POST itself close their connections', async () => {
+    // Deno's fetch re-sends a request whose reused connection drops unanswered; a POST must never be reused.
+    const { client, calls } = clientWith((req) =>
+      req.method === 'POST' ? json(201, { apiKey: KEY }) : req.url.includes('?') ? json(200, { apiKeys: [], total: 0 }) : json(200, KEY),
+    );
+    await client.createApiKey({ apiKeyName: 'my-key' });
+    assert.deepEqual(calls.map((c) => `${c.method} ${c.headers.get('connection')}`), ['GET close', 'POST close']);
+    await client.getApiKey('abcde12345');
+    assert.equal(calls[2]!.headers.get('connection'), null, 'ordinary requests keep connections alive');
+  });
+
   it('get: accepts the flat body (and a wrapped one)', async () => {
     const flat = clientWith(() => json(200, KEY));
     assert.deepEqual(await flat.client.getApiKey('abcde12345'), KEY);

@@ -129,11 +129,12 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
     return page;
   }
 
-  async function* iterate(q: { apiKeyName?: string | undefined; pageSize?: number | undefined }, signal: AbortSignal | undefined): AsyncGenerator<ApiKey> {
+  async function* iterate(q: { apiKeyName?: string | undefined; pageSize?: number | undefined }, signal: AbortSignal | undefined, closeConnection = false): AsyncGenerator<ApiKey> {
     const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
     let offset = 0;
     for (;;) {
       const req = prepare('GET', '/api-keys', buildQuery([['apiKeyName', q.apiKeyName === '' ? undefined : q.apiKeyName], ['limit', pageSize], ['offset', offset]]));
+      if (closeConnection) req.closeConnection = true;
       const res = await sendIdempotent(ctx, req, signal);
       const body = parseBody(res, apiKeyListResponseSchema, req, '{ apiKeys: [...], total }');
       for (const k of body.apiKeys) yield k;
@@ -153,15 +154,20 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
     return wrapped ? parseBody(res, apiKeyResponseSchema, req, '{ apiKey: {...} }').apiKey : parseBody(res, apiKeySchema, req, 'an API key object');
   }
 
+  // These listings run right before a create POST. They close their connection so the POST goes out on a
+  // fresh one: Deno's fetch silently re-sends a request whose *reused* connection drops without an answer,
+  // which for a POST that already committed would make a second key behind our back.
   async function sameNamedKeys(name: string, signal: AbortSignal | undefined): Promise<ApiKey[]> {
     const out: ApiKey[] = [];
-    for await (const k of iterate({ apiKeyName: name }, signal)) if (k.apiKeyName === name) out.push(k);
+    for await (const k of iterate({ apiKeyName: name }, signal, true)) if (k.apiKeyName === name) out.push(k);
     return out;
   }
 
   async function create(input: CreateApiKeyInput, signal: AbortSignal | undefined): Promise<ApiKey> {
     const body = validate(createApiKeyInputSchema, input, '');
     const req = prepare('POST', '/api-keys', '', body);
+    // A retried POST (after 429 or reconciliation) must not ride a reused connection either (see above).
+    req.closeConnection = true;
     // Same-named keys that exist before we post can never be ours; this is what makes adoption safe.
     const preexisting = new Set((await sameNamedKeys(body.apiKeyName, signal)).map((k) => k.apiKeyId));
     const startedAt = now();

@@ -70,7 +70,14 @@ export type RequestContext = {
   emit: (e: ClientEvent) => void;
 };
 
-export type PreparedRequest = { method: string; url: string; path: string; body?: string };
+export type PreparedRequest = {
+  method: string;
+  url: string;
+  path: string;
+  body?: string;
+  /** Ask the server to close the connection afterwards, so the next request cannot reuse it. */
+  closeConnection?: boolean;
+};
 
 /** Waits `ms` unless a signal fires; an abort becomes AbortedError. */
 export async function waitBeforeRetry(ctx: RequestContext, ms: number, signal: AbortSignal | undefined, req: PreparedRequest): Promise<void> {

@@ -15,12 +15,15 @@ export type TransportRequest = {
   /** Path and query, for errors and events. */
   path: string;
   body?: string;
+  closeConnection?: boolean;
   timeoutMs: number;
   signals: readonly (AbortSignal | undefined)[];
 };
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 const ACCEPT_HEADERS = { accept: 'application/json' };
+const CLOSE_HEADERS = { ...ACCEPT_HEADERS, connection: 'close' };
+const JSON_CLOSE_HEADERS = { ...JSON_HEADERS, connection: 'close' };
 
 export function createTransport(signingFetch: typeof fetch): Transport {
   const $fetch = createFetch({ fetch: signingFetch });
@@ -50,7 +53,7 @@ export function createTransport(signingFetch: typeof fetch): Transport {
     try {
       const res = await $fetch.raw<string, 'text'>(req.url, {
         method,
-        headers: req.body === undefined ? ACCEPT_HEADERS : JSON_HEADERS,
+        headers: req.body !== undefined ? (req.closeConnection === true ? JSON_CLOSE_HEADERS : JSON_HEADERS) : req.closeConnection === true ? CLOSE_HEADERS : ACCEPT_HEADERS,
         ...(req.body === undefined ? {} : { body: req.body }),
         responseType: 'text',
         retry: false,

@@ -1,0 +1,113 @@
+// ~/.ncloud/configure parsing and credential/site/endpoint resolution precedence.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseNcloudConfigure, resolveCredentials, type ApiKeyError, type CredentialsError } from '@apikey/core';
+
+const FILE = `
+# written by ncloud configure
+; another comment style
+[DEFAULT]
+ncloud_access_key_id = DEFAULT_AK
+ncloud_secret_access_key = DEFAULT_SK==with=equals
+ncloud_api_url = https://ncloud.apigw.ntruss.com
+
+[project]
+ncloud_access_key_id=PROJECT_AK
+apikey_site = gov
+apikey_endpoint = http://127.0.0.1:8080/api/v1
+
+[broken]
+ncloud_access_key_id
+`;
+
+describe('parseNcloudConfigure', () => {
+  it('reads sections, skips comments and blank lines, and splits on the first =', () => {
+    const s = parseNcloudConfigure(FILE);
+    assert.equal(s.get('DEFAULT')?.get('ncloud_secret_access_key'), 'DEFAULT_SK==with=equals');
+    assert.equal(s.get('project')?.get('ncloud_access_key_id'), 'PROJECT_AK');
+    assert.equal(s.get('project')?.get('ncloud_secret_access_key'), undefined, 'sections are not merged');
+    assert.equal(s.get('DEFAULT')?.has('# written by ncloud configure'), false);
+  });
+
+  it('survives a key without = (the Go SDK crashes), CRLF line endings and a BOM', () => {
+    const s = parseNcloudConfigure('\ufeff[DEFAULT]\r\nncloud_access_key_id\r\nncloud_secret_access_key = SK \r\n');
+    assert.equal(s.get('DEFAULT')?.get('ncloud_secret_access_key'), 'SK');
+    assert.equal(s.get('DEFAULT')?.has('ncloud_access_key_id'), false);
+  });
+
+  it('does not let a later section overwrite an earlier one (Go SDK bug 1)', () => {
+    const s = parseNcloudConfigure('[a]\nncloud_access_key_id = A\n[b]\nncloud_access_key_id = B\n');
+    assert.equal(s.get('a')?.get('ncloud_access_key_id'), 'A');
+    assert.equal(s.get('b')?.get('ncloud_access_key_id'), 'B');
+  });
+});
+
+describe('resolveCredentials', () => {
+  it('prefers env over the file, accepting both spellings', () => {
+    for (const [ak, sk] of [['NCLOUD_ACCESS_KEY', 'NCLOUD_SECRET_KEY'], ['NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_ACCESS_KEY']] as const) {
+      const r = resolveCredentials({ env: { [ak]: 'ENV_AK', [sk]: 'ENV_SK' }, configureFileText: FILE });
+      assert.deepEqual(r.credentials, { accessKey: 'ENV_AK', secretKey: 'ENV_SK' });
+      assert.deepEqual(r.source, { accessKey: 'env', secretKey: 'env' });
+    }
+  });
+
+  it('uses the short spelling when both are set', () => {
+    const r = resolveCredentials({ env: { NCLOUD_ACCESS_KEY: 'SHORT', NCLOUD_ACCESS_KEY_ID: 'LONG', NCLOUD_SECRET_KEY: 's', NCLOUD_SECRET_ACCESS_KEY: 'l' } });
+    assert.deepEqual(r.credentials, { accessKey: 'SHORT', secretKey: 's' });
+  });
+
+  it('falls back profile section → [DEFAULT] key by key', () => {
+    const r = resolveCredentials({ flags: { profile: 'project' }, env: {}, configureFileText: FILE });
+    assert.deepEqual(r.credentials, { accessKey: 'PROJECT_AK', secretKey: 'DEFAULT_SK==with=equals' });
+    assert.deepEqual(r.source, { accessKey: 'profile', secretKey: 'default' });
+    assert.equal(r.profile, 'project');
+  });
+
+  it('takes the profile from NCLOUD_PROFILE when no flag is given; the flag wins over it', () => {
+    assert.equal(resolveCredentials({ env: { NCLOUD_PROFILE: 'project' }, configureFileText: FILE }).credentials.accessKey, 'PROJECT_AK');
+    assert.equal(resolveCredentials({ flags: { profile: 'DEFAULT' }, env: { NCLOUD_PROFILE: 'project' }, configureFileText: FILE }).credentials.accessKey, 'DEFAULT_AK');
+  });
+
+  it('resolves site flag → NCLOUD_SITE → apikey_site → public', () => {
+    const env = { NCLOUD_ACCESS_KEY: 'a', NCLOUD_SECRET_KEY: 'b' };
+    assert.equal(resolveCredentials({ env }).site, 'public');
+    assert.equal(resolveCredentials({ flags: { profile: 'project' }, env, configureFileText: FILE }).site, 'gov');
+    assert.equal(resolveCredentials({ flags: { profile: 'project' }, env: { ...env, NCLOUD_SITE: 'fin' }, configureFileText: FILE }).site, 'fin');
+    assert.equal(resolveCredentials({ flags: { profile: 'project', site: 'PUBLIC' }, env: { ...env, NCLOUD_SITE: 'fin' }, configureFileText: FILE }).site, 'public');
+  });
+
+  it('resolves endpoint flag → NCLOUD_APIGW_ENDPOINT → apikey_endpoint, and leaves it unset otherwise', () => {
+    const env = { NCLOUD_ACCESS_KEY: 'a', NCLOUD_SECRET_KEY: 'b' };
+    assert.equal(resolveCredentials({ env }).endpoint, undefined);
+    assert.equal(resolveCredentials({ flags: { profile: 'project' }, env, configureFileText: FILE }).endpoint, 'http://127.0.0.1:8080/api/v1');
+    assert.equal(resolveCredentials({ env: { ...env, NCLOUD_APIGW_ENDPOINT: 'http://127.0.0.1:1/api/v1/' } }).endpoint, 'http://127.0.0.1:1/api/v1');
+    assert.equal(resolveCredentials({ flags: { endpoint: 'http://127.0.0.1:2/api/v1' }, env: { ...env, NCLOUD_APIGW_ENDPOINT: 'http://127.0.0.1:1/api/v1' } }).endpoint, 'http://127.0.0.1:2/api/v1');
+  });
+
+  it('an invalid site or endpoint is an InputError', () => {
+    const env = { NCLOUD_ACCESS_KEY: 'a', NCLOUD_SECRET_KEY: 'b' };
+    assert.throws(() => resolveCredentials({ env: { ...env, NCLOUD_SITE: 'mars' } }), (e: ApiKeyError) => e.code === 'ERR_APIKEY_INPUT' && /public, gov, fin/.test(e.message));
+    assert.throws(() => resolveCredentials({ env: { ...env, NCLOUD_APIGW_ENDPOINT: 'nope' } }), (e: ApiKeyError) => e.code === 'ERR_APIKEY_INPUT');
+  });
+
+  it('missing credentials name both env vars and `apikey configure`, and say what is missing', () => {
+    assert.throws(
+      () => resolveCredentials({ env: {} }),
+      (e: CredentialsError) =>
+        e.code === 'ERR_APIKEY_CREDENTIALS' && /NCLOUD_ACCESS_KEY/.test(e.message) && /NCLOUD_SECRET_KEY/.test(e.message) && /apikey configure/.test(e.message) && e.missing.length === 2,
+    );
+    assert.throws(() => resolveCredentials({ env: { NCLOUD_ACCESS_KEY: 'a', NCLOUD_SECRET_KEY: '  ' } }), (e: CredentialsError) => e.missing.join() === 'secretKey');
+    assert.throws(
+      () => resolveCredentials({ flags: { profile: 'typo' }, env: {}, configureFileText: '[DEFAULT]\nncloud_access_key_id = x\n' }),
+      (e: CredentialsError) => /Profile \[typo\] was not found/.test(e.message) && /apikey configure --profile typo/.test(e.message),
+    );
+  });
+
+  it('never puts the secret into the error message', () => {
+    assert.throws(
+      () => resolveCredentials({ env: { NCLOUD_SECRET_KEY: 'SUPER_SECRET_VALUE' } }),
+      (e: Error) => !e.message.includes('SUPER_SECRET_VALUE') && !JSON.stringify(e).includes('SUPER_SECRET_VALUE'),
+    );
+  });
+});
