@@ -2,7 +2,7 @@
 // HTTP, with an in-memory embedded store (or a shared Postgres URL), a controllable clock and captured logs.
 import { createApiGatewayClient } from '@apikey/core';
 import { serve, type FaultConfig } from '@apikey/ncp-emulator';
-import { createSlackDriver, startSlackStandIn, type SlackDriver, type SlackStandIn, type StoredMessage } from '@apikey/slack-testkit';
+import { createSlackDriver, startSlackStandIn, type SlackDriver, type SlackStandIn, type StoredMessage, type StoredView } from '@apikey/slack-testkit';
 import { createSlackApp, type SlackApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -145,16 +145,26 @@ export async function submitRequest(
   return { request, message };
 }
 
+/** Clicks a button and resolves with the view the app opened in response (not one left over from before). */
+export async function clickForView(
+  app: AppInstance,
+  standIn: SlackStandIn,
+  o: { userId: string; actionId: string; message: { channel: string; ts: string } },
+): Promise<StoredView> {
+  const before = new Set(standIn.views(o.userId).map((v) => v.id));
+  const click = await app.driver.blockAction({ userId: o.userId, actionId: o.actionId, message: { channel: o.message.channel, ts: o.message.ts } });
+  if (click.status !== 200) throw new Error(`click answered ${click.status}`);
+  return waitFor(`view opened by ${o.actionId}`, () => standIn.views(o.userId).find((v) => !before.has(v.id) && v.type === 'modal'));
+}
+
 /** Clicks approve/deny on the approval message and submits the modal it opens. */
 export async function decideViaSlack(
   app: AppInstance,
   standIn: SlackStandIn,
   o: { userId: string; message: StoredMessage; decision: 'approve' | 'deny'; text?: string },
 ) {
-  const click = await app.driver.blockAction({ userId: o.userId, actionId: o.decision, message: { channel: o.message.channel, ts: o.message.ts } });
-  if (click.status !== 200) throw new Error(`click answered ${click.status}`);
+  const view = await clickForView(app, standIn, { userId: o.userId, actionId: o.decision, message: o.message });
   const callbackId = o.decision === 'approve' ? 'apikey_approve' : 'apikey_deny';
-  const view = await waitFor(`${callbackId} modal or notice`, () => standIn.views(o.userId).at(-1));
   if (view.callback_id !== callbackId) return { opened: false as const, notice: JSON.stringify(view.blocks) };
   const blockId = o.decision === 'approve' ? 'comment' : 'reason';
   const sub = await app.driver.viewSubmission({ userId: o.userId, view, values: o.text !== undefined ? { [blockId]: o.text } : {} });
