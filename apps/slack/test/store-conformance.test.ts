@@ -519,6 +519,21 @@ describe('openRequestStore', () => {
     }
   }, SETUP_TIMEOUT);
 
+  it('gives every in-memory store its own empty database', async () => {
+    const first = await openRequestStore({ dataDir: 'memory://' });
+    const second = await openRequestStore({ dataDir: 'memory://' });
+    try {
+      const r = await first.createRequest(newRequest(), 'U_REQ');
+      expect(await second.getRequest(r.id)).toBeUndefined();
+      expect(await second.listByState(['pending'], 10)).toEqual([]);
+      const third = await openRequestStore({ dataDir: 'memory://' });
+      expect(await third.listByState(['pending'], 10)).toEqual([]);
+      await third.close();
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
+  }, SETUP_TIMEOUT);
+
   it('refuses a second open of an embedded data folder that is in use, and allows it after close', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'apikey-store-'));
     try {

@@ -1,0 +1,117 @@
+// The request modal and the slash command: validation errors come back inline keyed by block id with nothing
+// stored or sent; help, list and unknown subcommands; the App Home tab.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackStandIn } from '@apikey/slack-testkit';
+import {
+  APPROVER,
+  APPROVER_CHANNEL,
+  OUTSIDER,
+  REQUESTER,
+  startApp,
+  startNcp,
+  startStandIn,
+  submitRequest,
+  waitFor,
+  type AppInstance,
+  type Ncp,
+} from './helpers/harness.ts';
+
+let standIn: SlackStandIn;
+let ncp: Ncp;
+let app: AppInstance;
+
+beforeAll(async () => {
+  standIn = await startStandIn();
+  ncp = await startNcp();
+  app = await startApp({ standIn, ncp });
+});
+afterAll(async () => {
+  await app?.stop();
+  await standIn?.close();
+  await ncp?.close();
+});
+
+const VALID = { description: 'ok', justification: 'needed for tests' };
+
+async function openAndSubmit(userId: string, values: Record<string, string | null>) {
+  const cmd = await app.driver.slashCommand({ userId, text: 'create' });
+  expect(cmd.status).toBe(200);
+  expect(cmd.text).toBe('');
+  await waitFor('modal', () => standIn.views(userId).find((v) => v.callback_id === 'apikey_create'));
+  return app.driver.viewSubmission({ userId, callbackId: 'apikey_create', values });
+}
+
+describe('request modal', () => {
+  it('opens with the name pre-filled from the command text and the stable block ids', async () => {
+    await app.driver.slashCommand({ userId: 'U0PREFILL', text: 'create  payments-api ' });
+    const view = await waitFor('modal', () => standIn.views('U0PREFILL').find((v) => v.callback_id === 'apikey_create'));
+    const blocks = view.blocks as { block_id: string; element: { action_id: string; initial_value?: string } }[];
+    expect(blocks.map((b) => b.block_id)).toEqual(['name', 'description', 'justification']);
+    expect(blocks.every((b) => b.element.action_id === 'value')).toBe(true);
+    expect(blocks[0]?.element.initial_value).toBe('payments-api');
+  });
+
+  it.each([
+    ['an empty name', { name: '', ...VALID }, 'name'],
+    ['a 21-character name', { name: 'a'.repeat(21), ...VALID }, 'name'],
+    ['a name with a control character', { name: 'bad\u0007name', ...VALID }, 'name'],
+    ['a 51-character description', { name: 'fine', description: 'd'.repeat(51), justification: 'x' }, 'description'],
+    ['an empty justification', { name: 'fine', description: '', justification: '  ' }, 'justification'],
+  ])('refuses %s inline, keyed by block id, and stores and sends nothing', async (_label, values, blockId) => {
+    const user = 'U0VALID';
+    const callsBefore = standIn.calls('chat.postMessage').length;
+    const res = await openAndSubmit(user, values);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ response_action: 'errors' });
+    expect(Object.keys(res.errors ?? {})).toEqual([blockId]);
+    expect(res.errors?.[blockId]).toMatch(/\S/);
+    expect(await app.store.listByRequester(standIn.teamId, user, 10)).toHaveLength(0);
+    await new Promise((r) => setTimeout(r, 150)); // give a (wrongly) queued post time to show up
+    expect(standIn.calls('chat.postMessage').length).toBe(callsBefore);
+    expect(ncp.emulator.inspect.keys()).toHaveLength(0);
+  });
+
+  it('accepts a 20-character name counted in code points (emoji count once)', async () => {
+    const name = '🔑'.repeat(20);
+    const res = await openAndSubmit('U0EMOJI', { name, ...VALID });
+    expect(res.text).toBe('');
+    const [stored] = await app.store.listByRequester(standIn.teamId, 'U0EMOJI', 10);
+    expect(stored?.apiKeyName).toBe(name);
+  });
+});
+
+describe('slash command', () => {
+  it('/apikey help and unknown subcommands answer with usage', async () => {
+    const help = await app.driver.slashCommand({ userId: REQUESTER, text: 'help' });
+    expect(help.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(help.text).toContain('/apikey create');
+    const unknown = await app.driver.slashCommand({ userId: REQUESTER, text: 'frobnicate' });
+    expect(unknown.text).toContain('Unknown subcommand');
+    expect(unknown.text).toContain('/apikey create');
+  });
+
+  it("/apikey list shows the requester's own requests and their state, and nobody else's", async () => {
+    await submitRequest(app, standIn, { userId: 'U0LISTER', name: 'listed-key' });
+    await submitRequest(app, standIn, { userId: OUTSIDER, name: 'other-key' });
+    const res = await app.driver.slashCommand({ userId: 'U0LISTER', text: 'list' });
+    expect(res.status).toBe(200);
+    const reply = await waitFor('list reply', () => standIn.ephemerals('U0LISTER').at(-1));
+    const text = JSON.stringify(reply.blocks);
+    expect(text).toContain('listed-key');
+    expect(text).toContain('pending approval');
+    expect(text).not.toContain('other-key');
+  });
+
+  it('App Home shows pending requests to approvers and only their own requests to others', async () => {
+    await submitRequest(app, standIn, { userId: 'U0HOME', name: 'home-key' });
+    await app.driver.appHomeOpened(APPROVER);
+    const approverHome = await waitFor('approver home', () => standIn.homeView(APPROVER));
+    expect(JSON.stringify(approverHome.blocks)).toContain('home-key');
+    expect(JSON.stringify(approverHome.blocks)).toContain('"action_id":"approve"');
+    await app.driver.appHomeOpened('U0HOME');
+    const own = await waitFor('requester home', () => standIn.homeView('U0HOME'));
+    expect(JSON.stringify(own.blocks)).toContain('home-key');
+    expect(JSON.stringify(own.blocks)).not.toContain('"action_id":"approve"');
+    expect(standIn.messages(APPROVER_CHANNEL).length).toBeGreaterThan(0);
+  });
+});
