@@ -1,0 +1,143 @@
+// Failures never lose a request: NCP down then back, DMs refused then accepted, giving up into `failed` with a
+// Retry button for approvers, and a restart that resumes the outbox and adopts a key a crashed attempt made.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiGatewayClient } from '@apikey/core';
+import type { SlackStandIn } from '@apikey/slack-testkit';
+import { openRequestStore } from '../src/store/open-store.ts';
+import type { RequestStore } from '../src/store/request-store.ts';
+import {
+  APPROVER,
+  APPROVER_CHANNEL,
+  OUTSIDER,
+  REQUESTER,
+  decideViaSlack,
+  startApp,
+  startNcp,
+  startStandIn,
+  submitRequest,
+  waitFor,
+  type AppInstance,
+  type Ncp,
+} from './helpers/harness.ts';
+
+let standIn: SlackStandIn;
+let ncp: Ncp;
+
+beforeAll(async () => {
+  standIn = await startStandIn();
+  ncp = await startNcp();
+});
+afterAll(async () => {
+  await standIn?.close();
+  await ncp?.close();
+});
+
+const cardOf = (ts: string) => standIn.messages(APPROVER_CHANNEL).find((m) => m.ts === ts);
+const updatesOf = (ts: string) => standIn.calls('chat.update').filter((c) => c.args['ts'] === ts).map((c) => JSON.stringify(c.args['blocks']));
+
+describe('NCP failures', () => {
+  let app: AppInstance;
+  beforeAll(async () => { app = await startApp({ standIn, ncp, env: { APIKEY_MAX_ATTEMPTS: '30' } }); });
+  afterAll(async () => { await app?.stop(); });
+
+  it('keeps retrying while NCP answers 503, shows the failure to approvers, and delivers once NCP recovers', async () => {
+    const { request, message } = await submitRequest(app, standIn, { name: 'flaky-ncp' });
+    ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'POST' } });
+    try {
+      await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
+      await waitFor('failure shown to approvers', () => updatesOf(message.ts).find((b) => b.includes('NCP API Gateway is failing (HTTP 503')));
+      const mid = await app.store.getRequest(request.id);
+      expect(mid?.state).toBe('approved');
+      expect(mid?.lastError).toContain('503');
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+    const dm = await waitFor('key DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"flaky-ncp" was approved')));
+    const keys = ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'flaky-ncp');
+    expect(keys).toHaveLength(1);
+    expect(JSON.stringify(dm.blocks)).toContain(keys[0]!.primaryKey);
+    await waitFor('card shows delivery without the old error', () => {
+      const b = JSON.stringify(cardOf(message.ts)?.blocks);
+      return b.includes('delivered') && !b.includes('503') ? b : undefined;
+    });
+  });
+
+  it('retries a refused DM (messages_tab_disabled) and delivers it when Slack accepts again', async () => {
+    const { request, message } = await submitRequest(app, standIn, { name: 'dm-refused' });
+    await waitFor('pending DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"dm-refused" is waiting')));
+    standIn.fail('chat.postMessage', 'messages_tab_disabled', { times: 2 });
+    await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
+    const dm = await waitFor('key DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"dm-refused" was approved')));
+    expect(dm).toBeDefined();
+    expect(updatesOf(message.ts).some((b) => b.includes('messages_tab_disabled'))).toBe(true);
+    const refused = standIn.calls('chat.postMessage').filter((c) => c.response.body['error'] === 'messages_tab_disabled');
+    expect(refused).toHaveLength(2);
+    expect((await app.store.getRequest(request.id))?.state).toBe('delivered');
+    expect(standIn.dms(REQUESTER).filter((m) => m.text?.includes('"dm-refused" was approved'))).toHaveLength(1);
+  });
+});
+
+describe('giving up and retrying', () => {
+  let app: AppInstance;
+  beforeAll(async () => { app = await startApp({ standIn, ncp, env: { APIKEY_MAX_ATTEMPTS: '2' } }); });
+  afterAll(async () => { await app?.stop(); });
+
+  it('moves to failed after the last attempt, offers approvers a Retry button, and Retry delivers', async () => {
+    const { request, message } = await submitRequest(app, standIn, { name: 'give-up' });
+    ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'POST' } });
+    try {
+      await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
+      await waitFor('failed', async () => ((await app.store.getRequest(request.id))?.state === 'failed' ? true : undefined));
+      const card = await waitFor('retry button', () => {
+        const b = JSON.stringify(cardOf(message.ts)?.blocks);
+        return b.includes('"action_id":"retry"') ? b : undefined;
+      });
+      expect(card).toContain('failed after 2 attempts');
+      expect(card).toContain(`"value":"${request.id}"`);
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+
+    await app.driver.blockAction({ userId: OUTSIDER, actionId: 'retry', message });
+    const refusal = await waitFor('refusal', () => standIn.ephemerals(OUTSIDER).find((e) => e.text?.includes('Only API key approvers')));
+    expect(refusal).toBeDefined();
+    expect((await app.store.getRequest(request.id))?.state).toBe('failed');
+
+    await app.driver.blockAction({ userId: APPROVER, actionId: 'retry', message });
+    await waitFor('key DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"give-up" was approved')));
+    expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'give-up')).toHaveLength(1);
+    const audit = (await app.store.listAudit(request.id)).map((e) => e.type);
+    expect(audit).toEqual(expect.arrayContaining(['creation_failed', 'retried', 'key_created', 'delivered']));
+  });
+});
+
+describe('restart', () => {
+  let store: RequestStore;
+  beforeAll(async () => { store = await openRequestStore({ dataDir: 'memory://' }); });
+  afterAll(async () => { await store?.close(); });
+
+  it('resumes queued work after a restart and adopts the key a crashed attempt already created', async () => {
+    const first = await startApp({ standIn, ncp, store, workerId: 'replica-1' });
+    const { request, message } = await submitRequest(first, standIn, { name: 'crash-key' });
+    await first.stop();
+
+    // Simulate a crash mid-creation: approved, createStartedAt recorded, the key made on NCP, but no apiKeyId
+    // saved and the create_key item still queued.
+    const startedAt = Date.now();
+    await store.transition(request.id, 'pending', 'approved', { decidedBy: APPROVER, decidedAt: startedAt, createStartedAt: startedAt }, { at: startedAt, actor: APPROVER, type: 'approved' },
+      [{ kind: 'create_key', payload: {}, notBefore: startedAt }, { kind: 'update_approval_message', payload: {}, notBefore: startedAt }]);
+    const direct = createApiGatewayClient({ credentials: { accessKey: 'SANDBOX_ACCESS_KEY', secretKey: 'SANDBOX_SECRET_KEY' }, endpoint: ncp.url });
+    const made = await direct.createApiKey({ apiKeyName: 'crash-key' });
+
+    const second = await startApp({ standIn, ncp, store, workerId: 'replica-2' });
+    try {
+      const dm = await waitFor('key DM after restart', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"crash-key" was approved')));
+      expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'crash-key')).toHaveLength(1);
+      expect(JSON.stringify(dm.blocks)).toContain(made.primaryKey);
+      expect((await store.getRequest(request.id))?.apiKeyId).toBe(made.apiKeyId);
+      await waitFor('card updated', () => (JSON.stringify(cardOf(message.ts)?.blocks).includes(made.apiKeyId) ? true : undefined));
+    } finally {
+      await second.stop();
+    }
+  });
+});
