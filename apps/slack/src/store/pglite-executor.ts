@@ -17,7 +17,7 @@ export async function createPgliteExecutor(dataDir: string): Promise<SqlExecutor
   }
   let db: PGlite;
   try {
-    db = await PGlite.create(inMemory ? dataDir : join(dataDir, 'pglite'));
+    db = inMemory ? await createInMemory() : await PGlite.create(join(dataDir, 'pglite'));
   } catch (err) {
     await lock?.release();
     throw err;
@@ -39,4 +39,25 @@ export async function createPgliteExecutor(dataDir: string): Promise<SqlExecutor
       }
     },
   };
+}
+
+// initdb costs seconds; cloning a pristine cluster image costs a fraction of that. Tests open many in-memory
+// stores, so the first one in a process leaves its freshly initialised image behind for the rest.
+let pristineImage: Promise<Blob> | undefined;
+
+async function createInMemory(): Promise<PGlite> {
+  if (pristineImage !== undefined) {
+    const image = await pristineImage.catch(() => undefined);
+    if (image !== undefined) return PGlite.create({ loadDataDir: image });
+  }
+  const db = await PGlite.create('memory://');
+  if (pristineImage === undefined) {
+    const dump = db.dumpDataDir('none');
+    pristineImage = dump;
+    // A failed dump only costs later opens a fresh initdb.
+    await dump.catch(() => {
+      if (pristineImage === dump) pristineImage = undefined;
+    });
+  }
+  return db;
 }
