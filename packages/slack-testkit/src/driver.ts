@@ -1,6 +1,7 @@
 // createSlackDriver: plays Slack's side towards a Bolt app — slash commands, view submissions, block actions
 // and events, signed exactly as Slack signs them, with trigger ids and response URLs issued by the stand-in.
 import { signSlackRequest } from './sign.ts';
+import type { EnvelopeType } from './socket-mode.ts';
 import type { SlackStandIn } from './stand-in.ts';
 import type { EphemeralMessage, JsonObject, StoredMessage, StoredView } from './types.ts';
 import { buildViewStateValues, findElement, type InputValue } from './view-state.ts';
@@ -10,10 +11,18 @@ export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 const VERIFICATION_TOKEN = 'TESTVERIFICATIONTOKEN';
 
 export type SlackDriverOptions = {
-  /** The app's events endpoint, e.g. http://127.0.0.1:PORT/slack/events */
-  appUrl: string;
-  signingSecret: string;
+  /** The app's events endpoint, e.g. http://127.0.0.1:PORT/slack/events (HTTP transport). */
+  appUrl?: string;
+  /** Required for the HTTP transport. */
+  signingSecret?: string;
   standIn: SlackStandIn;
+  /**
+   * 'http' (default): signed POSTs to appUrl. 'socket-mode': envelopes over the stand-in's Socket Mode
+   * WebSocket to an app that connected with the stand-in's app token; responses carry the ack payload.
+   */
+  transport?: 'http' | 'socket-mode';
+  /** Socket Mode: how long to wait for the app's ack (default 3000 ms, Slack's budget). */
+  ackTimeoutMs?: number;
   teamId?: string;
   /** Epoch ms used for X-Slack-Request-Timestamp. */
   now?: () => number;
@@ -53,17 +62,26 @@ function assertUserId(fn: string, userId: unknown): asserts userId is string {
 }
 
 export function createSlackDriver(opts: SlackDriverOptions) {
-  let appUrl: URL;
-  try {
-    appUrl = new URL(opts.appUrl);
-  } catch {
-    throw new TypeError(`createSlackDriver: appUrl must be an absolute URL (got ${JSON.stringify(opts.appUrl)})`);
-  }
-  if (typeof opts.signingSecret !== 'string' || opts.signingSecret === '') {
-    throw new TypeError('createSlackDriver: signingSecret must be a non-empty string');
+  const transport = opts.transport ?? 'http';
+  if (transport !== 'http' && transport !== 'socket-mode') {
+    throw new TypeError(`createSlackDriver: transport must be 'http' or 'socket-mode' (got ${JSON.stringify(transport)})`);
   }
   if (!opts.standIn) throw new TypeError('createSlackDriver: standIn is required');
-  const { standIn, signingSecret } = opts;
+  let appUrl: URL | undefined;
+  if (transport === 'http' || opts.appUrl !== undefined) {
+    try {
+      appUrl = new URL(String(opts.appUrl));
+    } catch {
+      throw new TypeError(`createSlackDriver: appUrl must be an absolute URL (got ${JSON.stringify(opts.appUrl)})`);
+    }
+  }
+  if (transport === 'http' && (typeof opts.signingSecret !== 'string' || opts.signingSecret === '')) {
+    throw new TypeError('createSlackDriver: signingSecret must be a non-empty string');
+  }
+  const ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
+  if (!Number.isFinite(ackTimeoutMs) || ackTimeoutMs <= 0) throw new TypeError('createSlackDriver: ackTimeoutMs must be a positive number');
+  const { standIn } = opts;
+  const signingSecret = opts.signingSecret ?? '';
   const now = opts.now ?? Date.now;
   const doFetch = opts.fetch ?? globalThis.fetch;
   const teamId = opts.teamId ?? standIn.teamId;
@@ -71,6 +89,7 @@ export function createSlackDriver(opts: SlackDriverOptions) {
   let actionSeq = 0;
 
   async function send(req: RawRequest): Promise<DriverResponse> {
+    if (!appUrl || signingSecret === '') throw new Error('send: raw HTTP requests need appUrl and signingSecret');
     const ts = req.timestamp ?? Math.floor(now() / 1000);
     const headers: Record<string, string> = { 'content-type': req.contentType ?? FORM_CONTENT_TYPE, ...req.headers };
     const mode = req.signature ?? 'valid';
@@ -93,7 +112,22 @@ export function createSlackDriver(opts: SlackDriverOptions) {
     return { status: res.status, body, text, headers: res.headers };
   }
 
+  async function viaSocket(type: EnvelopeType, payload: unknown, o: { retryAttempt?: number } = {}): Promise<DriverResponse> {
+    const deliverOpts: { timeoutMs: number; retryAttempt?: number; retryReason?: string } = { timeoutMs: ackTimeoutMs };
+    if (o.retryAttempt !== undefined) {
+      deliverOpts.retryAttempt = o.retryAttempt;
+      deliverOpts.retryReason = 'timeout';
+    }
+    const ack = await standIn.socketMode.deliver(type, payload, deliverOpts);
+    // Bolt acks an empty ack() with `payload: {}`; Slack treats that like an empty HTTP 200.
+    const p = ack.payload;
+    const empty = p === undefined || p === null || (typeof p === 'object' && !Array.isArray(p) && Object.keys(p).length === 0);
+    const body = empty ? '' : p;
+    return { status: 200, body, text: body === '' ? '' : typeof body === 'string' ? body : JSON.stringify(body), headers: new Headers() };
+  }
+
   function sendPayload(payload: JsonObject): Promise<DriverResponse> {
+    if (transport === 'socket-mode') return viaSocket('interactive', payload);
     return send({ body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString() });
   }
 
@@ -134,7 +168,7 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       const channelId = o.channelId ?? 'C0TESTCHAN';
       const triggerId = standIn.createTriggerId(o.userId);
       const responseUrl = standIn.createResponseUrl({ userId: o.userId, channelId });
-      const body = new URLSearchParams({
+      const fields = {
         token: VERIFICATION_TOKEN,
         team_id: teamId,
         team_domain: standIn.teamDomain,
@@ -148,8 +182,8 @@ export function createSlackDriver(opts: SlackDriverOptions) {
         is_enterprise_install: 'false',
         response_url: responseUrl,
         trigger_id: triggerId,
-      }).toString();
-      const res = await send({ body });
+      };
+      const res = transport === 'socket-mode' ? await viaSocket('slash_commands', fields) : await send({ body: new URLSearchParams(fields).toString() });
       // The ack body is what the user sees (ephemeral unless in_channel); record it so tests can read and click it.
       const ackProblems = res.status === 200 ? standIn.recordCommandAck(o.userId, channelId, res.body) : [];
       return { ...res, triggerId, responseUrl, ackProblems };
@@ -310,7 +344,7 @@ export function createSlackDriver(opts: SlackDriverOptions) {
     async event(event: JsonObject, o: { eventId?: string; retryNum?: number } = {}) {
       if (!event || typeof event['type'] !== 'string') throw new TypeError('event: event.type must be a string');
       actionSeq += 1;
-      const body = JSON.stringify({
+      const envelope = {
         token: VERIFICATION_TOKEN,
         team_id: teamId,
         api_app_id: standIn.appId,
@@ -318,7 +352,9 @@ export function createSlackDriver(opts: SlackDriverOptions) {
         type: 'event_callback',
         event_id: o.eventId ?? `Ev0${String(actionSeq).padStart(8, '0')}`,
         event_time: Math.floor(now() / 1000),
-      });
+      };
+      if (transport === 'socket-mode') return viaSocket('events_api', envelope, o.retryNum === undefined ? {} : { retryAttempt: o.retryNum });
+      const body = JSON.stringify(envelope);
       const headers: Record<string, string> = {};
       if (o.retryNum !== undefined) {
         headers['x-slack-retry-num'] = String(o.retryNum);

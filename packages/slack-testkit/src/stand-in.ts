@@ -2,8 +2,10 @@
 // Owns routing, auth, fault injection and the call log; workspace.ts owns the Slack state.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createFaults, type FailOptions, type RateLimitOptions } from './faults.ts';
 import { parseApiRequest } from './parse-request.ts';
+import { createSocketMode, type EnvelopeType, type SocketAck } from './socket-mode.ts';
 import { createTriggerRegistry } from './trigger-ids.ts';
 import type { EphemeralMessage, JsonObject, RecordedCall, SlackUser, StoredMessage, StoredView, TokenStatus } from './types.ts';
 import { createWorkspace, type ApiResult } from './workspace.ts';
@@ -15,6 +17,8 @@ export type SlackStandInOptions = {
   signingSecret?: string;
   /** The one bot token the Web API accepts (default `xoxb-test-token`). */
   botToken?: string;
+  /** The app-level token for Socket Mode's apps.connections.open (default `xapp-test-token`). */
+  appToken?: string;
   teamId?: string;
   teamDomain?: string;
   botUserId?: string;
@@ -40,6 +44,7 @@ export type SlackStandIn = {
   origin: string;
   port: number;
   botToken: string;
+  appToken: string;
   signingSecret: string | undefined;
   teamId: string;
   teamDomain: string;
@@ -76,6 +81,13 @@ export type SlackStandIn = {
   setViewState(viewId: string, values: JsonObject): void;
   /** Internal to the driver: shows a slash command's ack body to the user (ephemeral or in_channel). */
   recordCommandAck(userId: string, channelId: string, ack: unknown): string[];
+  /** Socket Mode: apps connect through apps.connections.open (app token) and get envelopes over WebSocket. */
+  socketMode: {
+    connections(): number;
+    waitForConnection(timeoutMs?: number): Promise<void>;
+    deliver(type: EnvelopeType, payload: unknown, o?: { timeoutMs?: number; retryAttempt?: number; retryReason?: string }): Promise<SocketAck>;
+    disconnect(reason?: 'refresh_requested' | 'warning' | 'link_disabled'): void;
+  };
   reset(): void;
   close(): Promise<void>;
 };
@@ -118,6 +130,10 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
   const now = opts.now ?? Date.now;
   const botToken = opts.botToken ?? 'xoxb-test-token';
   if (typeof botToken !== 'string' || botToken.trim() === '') throw new TypeError('startSlackStandIn: botToken must be a non-empty string');
+  const appToken = opts.appToken ?? 'xapp-test-token';
+  if (typeof appToken !== 'string' || appToken.trim() === '' || appToken === botToken) {
+    throw new TypeError('startSlackStandIn: appToken must be a non-empty string different from botToken');
+  }
   const teamId = opts.teamId ?? 'T0TESTTEAM';
   const botUserId = opts.botUserId ?? 'U0BOTUSER';
   const botId = opts.botId ?? 'B0BOTID';
@@ -138,6 +154,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
   if (!Number.isInteger(blocksTextLimit) || blocksTextLimit < 1) throw new TypeError('startSlackStandIn: blocksTextLimit must be a positive integer');
 
   const triggers = createTriggerRegistry(now);
+  const socket = createSocketMode({ appId, now });
   const faults = createFaults();
   const ws = createWorkspace({
     teamId,
@@ -178,11 +195,21 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
       result = { body: { ok: false, error: parsed.error } };
     } else {
       args = parsed.args;
-      tokenStatus = parsed.token === undefined || parsed.token === '' ? 'missing' : parsed.token === botToken ? 'valid' : 'invalid';
-      const handler = Object.hasOwn(ws.methods, method) ? ws.methods[method] : undefined;
+      // apps.connections.open takes only the app-level token; everything else only the bot token.
+      const expected = method === 'apps.connections.open' ? appToken : botToken;
+      const other = method === 'apps.connections.open' ? botToken : appToken;
+      tokenStatus = parsed.token === undefined || parsed.token === '' ? 'missing' : parsed.token === expected ? 'valid' : 'invalid';
+      const wrongType = tokenStatus === 'invalid' && parsed.token === other;
+      const handler =
+        method === 'apps.connections.open'
+          ? () => ({ body: { ok: true, url: `ws://127.0.0.1:${port}/socket-mode/${socket.issueTicket()}` } })
+          : Object.hasOwn(ws.methods, method)
+            ? ws.methods[method]
+            : undefined;
       const fault = handler && tokenStatus === 'valid' ? faults.take(method) : undefined;
       if (!handler) result = { body: { ok: false, error: 'unknown_method', req_method: method } };
       else if (method !== 'api.test' && tokenStatus === 'missing') result = { body: { ok: false, error: 'not_authed' } };
+      else if (method !== 'api.test' && wrongType) result = { body: { ok: false, error: 'not_allowed_token_type' } };
       else if (method !== 'api.test' && tokenStatus === 'invalid') result = { body: { ok: false, error: 'invalid_auth' } };
       else if (fault?.kind === 'ratelimit') {
         result = { status: 429, body: { ok: false, error: 'ratelimited' } };
@@ -250,6 +277,15 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     });
   });
 
+  server.on('upgrade', (req: IncomingMessage, sock: Duplex) => {
+    const m = /^\/socket-mode\/([A-Za-z0-9]+)$/.exec(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    if (!m) {
+      sock.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    socket.handleUpgrade(req, sock, m[1]!);
+  });
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {
@@ -265,6 +301,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     origin,
     port,
     botToken,
+    appToken,
     signingSecret: opts.signingSecret,
     teamId,
     teamDomain: opts.teamDomain ?? 'apikey-test',
@@ -325,6 +362,12 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     applySubmissionAck: (viewId, ack) => ws.applySubmissionAck(viewId, ack),
     setViewState: (viewId, values) => ws.setViewState(viewId, values),
     recordCommandAck: (userId, channelId, ack) => ws.recordCommandAck(userId, channelId, ack),
+    socketMode: {
+      connections: () => socket.connections(),
+      waitForConnection: (ms) => socket.waitForConnection(ms),
+      deliver: (type, payload, o) => socket.deliver(type, payload, o),
+      disconnect: (reason) => socket.disconnect(reason),
+    },
     reset: () => {
       calls = [];
       seq = 0;
@@ -335,6 +378,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     close: () =>
       new Promise<void>((resolve, reject) => {
         listeners.clear();
+        socket.close();
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections();
       }),
