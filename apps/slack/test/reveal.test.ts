@@ -1,0 +1,94 @@
+// reveal delivery: the DM holds a one-time Reveal button; only the requester can use it, only once, and the keys
+// appear only in that modal, never in a message.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackStandIn } from '@apikey/slack-testkit';
+import {
+  APPROVER,
+  OUTSIDER,
+  REQUESTER,
+  clickForView,
+  decideViaSlack,
+  startApp,
+  startNcp,
+  startStandIn,
+  submitRequest,
+  waitFor,
+  type AppInstance,
+  type Ncp,
+} from './helpers/harness.ts';
+
+let standIn: SlackStandIn;
+let ncp: Ncp;
+let app: AppInstance;
+
+beforeAll(async () => {
+  standIn = await startStandIn();
+  ncp = await startNcp();
+  app = await startApp({ standIn, ncp, env: { APIKEY_DELIVERY: 'reveal' } });
+});
+afterAll(async () => {
+  await app?.stop();
+  await standIn?.close();
+  await ncp?.close();
+});
+
+describe('reveal delivery', () => {
+  it('reveals the keys once, to the requester only, in a modal; messages never carry them', async () => {
+    const { request, message } = await submitRequest(app, standIn, { name: 'reveal-key' });
+    await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
+    const dm = await waitFor('reveal DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('Reveal it once')));
+    const key = ncp.emulator.inspect.keys().find((k) => k.apiKeyName === 'reveal-key')!;
+    expect(key).toBeDefined();
+    expect(JSON.stringify(dm)).not.toContain(key.primaryKey);
+    expect(JSON.stringify(dm.blocks)).toContain(`"action_id":"reveal","style":"primary","text":{"type":"plain_text","text":"Reveal"},"value":"${request.id}"`.slice(0, 30));
+
+    // Someone else clicking the button (e.g. a forwarded payload) gets a refusal and burns nothing.
+    const stranger = await clickForView(app, standIn, { userId: OUTSIDER, actionId: 'reveal', message: dm });
+    expect(JSON.stringify(stranger.blocks)).toContain('Only the person who requested this key');
+    expect(JSON.stringify(stranger)).not.toContain(key.primaryKey);
+    expect((await app.store.getRequest(request.id))?.revealedAt).toBeUndefined();
+
+    const opened = await clickForView(app, standIn, { userId: REQUESTER, actionId: 'reveal', message: dm });
+    const shown = await waitFor('keys in the modal', () => {
+      const v = standIn.view(opened.id);
+      return v && JSON.stringify(v.blocks).includes(key.primaryKey) ? v : undefined;
+    });
+    expect(JSON.stringify(shown.blocks)).toContain(key.secondaryKey);
+    expect(shown.submit).toBeUndefined();
+    expect(shown.private_metadata).toBe('');
+    expect((await app.store.getRequest(request.id))?.revealedAt).toBeTypeOf('number');
+    const marked = await waitFor('DM marked revealed', () => {
+      const m = standIn.dms(REQUESTER).find((x) => x.ts === dm.ts);
+      return m?.text?.includes('was revealed') ? m : undefined;
+    });
+    expect(JSON.stringify(marked.blocks)).not.toContain('"action_id":"reveal"');
+
+    // A second click from a stale client that still shows the button is refused without the keys.
+    const before = new Set(standIn.views(REQUESTER).map((v) => v.id));
+    const replay = await app.driver.send({
+      body: new URLSearchParams({
+        payload: JSON.stringify({
+          type: 'block_actions',
+          user: { id: REQUESTER, username: 'req', team_id: standIn.teamId },
+          team: { id: standIn.teamId, domain: standIn.teamDomain },
+          api_app_id: standIn.appId,
+          trigger_id: standIn.createTriggerId(REQUESTER),
+          container: { type: 'message', message_ts: dm.ts, channel_id: dm.channel, is_ephemeral: false },
+          channel: { id: dm.channel },
+          message: { ts: dm.ts, type: 'message' },
+          actions: [{ type: 'button', action_id: 'reveal', block_id: 'reveal', value: request.id, action_ts: '1.000001' }],
+        }),
+      }).toString(),
+    });
+    expect(replay.status).toBe(200);
+    const refused = await waitFor('second reveal refused', () => standIn.views(REQUESTER).find((v) => !before.has(v.id)));
+    expect(JSON.stringify(refused.blocks)).toContain('already revealed');
+    expect(JSON.stringify(refused)).not.toContain(key.primaryKey);
+
+    for (const call of standIn.calls()) {
+      if (call.method.startsWith('chat.')) expect(JSON.stringify(call.args)).not.toContain(key.primaryKey);
+    }
+    expect(app.logs.join('\n')).not.toContain(key.primaryKey);
+    expect((await app.store.listAudit(request.id)).filter((e) => e.type === 'revealed')).toHaveLength(1);
+  });
+});
