@@ -1,0 +1,89 @@
+// Two replicas sharing one Postgres: 20 approvers submit "approve" at the same moment, spread over both app
+// instances. Exactly one wins the compare-and-set; NCP gets one key, the requester one DM, and every other
+// approver is told who decided. Runs against a throwaway database created on 127.0.0.1:5432 and dropped after.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import type { SlackStandIn, StoredView } from '@apikey/slack-testkit';
+import { openRequestStore } from '../src/store/open-store.ts';
+import type { RequestStore } from '../src/store/request-store.ts';
+import {
+  GROUP,
+  REQUESTER,
+  clickForView,
+  startApp,
+  startNcp,
+  startStandIn,
+  submitRequest,
+  waitFor,
+  type AppInstance,
+  type Ncp,
+} from './helpers/harness.ts';
+
+const ADMIN_URL = process.env.APIKEY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const DB_NAME = `apikey_slack_conc_${process.pid}_${Date.now().toString(36)}`;
+const DB_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`);
+const CLICKERS = Array.from({ length: 20 }, (_, i) => `U0CLICK${String(i).padStart(2, '0')}`);
+
+let admin: ReturnType<typeof postgres>;
+let standIn: SlackStandIn;
+let ncp: Ncp;
+let storeA: RequestStore;
+let storeB: RequestStore;
+let appA: AppInstance;
+let appB: AppInstance;
+
+beforeAll(async () => {
+  admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${DB_NAME}`);
+  standIn = await startStandIn();
+  standIn.setUsergroup(GROUP, CLICKERS);
+  ncp = await startNcp();
+  storeA = await openRequestStore({ databaseUrl: DB_URL });
+  storeB = await openRequestStore({ databaseUrl: DB_URL });
+  appA = await startApp({ standIn, ncp, store: storeA, workerId: 'replica-a' });
+  appB = await startApp({ standIn, ncp, store: storeB, workerId: 'replica-b' });
+}, 60_000);
+
+afterAll(async () => {
+  await appA?.stop();
+  await appB?.stop();
+  await storeA?.close();
+  await storeB?.close();
+  await standIn?.close();
+  await ncp?.close();
+  await admin?.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  await admin?.end();
+});
+
+describe('two replicas, one Postgres', () => {
+  it('20 simultaneous approvals → one key, one DM, and 19 approvers told who decided', async () => {
+    const { request, message } = await submitRequest(appA, standIn, { name: 'contended-key' });
+
+    const views: StoredView[] = [];
+    for (const [i, user] of CLICKERS.entries()) {
+      const view = await clickForView(i % 2 === 0 ? appA : appB, standIn, { userId: user, actionId: 'approve', message });
+      expect(view.callback_id).toBe('apikey_approve');
+      views.push(view);
+    }
+
+    const results = await Promise.all(
+      views.map((view, i) => (i % 2 === 0 ? appA : appB).driver.viewSubmission({ userId: CLICKERS[i]!, view })),
+    );
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    const winners = results.filter((r) => r.text === '');
+    expect(winners).toHaveLength(1);
+
+    const decided = await storeB.getRequest(request.id);
+    const winner = decided?.decidedBy;
+    expect(CLICKERS).toContain(winner);
+    const losers = results.filter((r) => r.text !== '');
+    expect(losers).toHaveLength(19);
+    for (const r of losers) expect(r.errors?.comment).toBe(`Already approved by <@${winner}>.`);
+
+    await waitFor('delivered', async () => ((await storeA.getRequest(request.id))?.state === 'delivered' ? true : undefined), 15_000);
+    await new Promise((r) => setTimeout(r, 500)); // room for a duplicate to (wrongly) appear
+    expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'contended-key')).toHaveLength(1);
+    expect(standIn.dms(REQUESTER).filter((m) => m.text?.includes('"contended-key" was approved'))).toHaveLength(1);
+    expect((await storeA.listAudit(request.id)).filter((e) => e.type === 'approved')).toHaveLength(1);
+  });
+});
