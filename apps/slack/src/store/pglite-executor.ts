@@ -2,7 +2,7 @@
 // (its database files in <dataDir>/pglite, beside the lock file; or 'memory://' for tests). PGlite serialises queries and transactions itself, so one instance is safe
 // to share across concurrent async callers; a lock file keeps a second opener out of the same folder.
 
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts';
@@ -17,7 +17,7 @@ export async function createPgliteExecutor(dataDir: string): Promise<SqlExecutor
   }
   let db: PGlite;
   try {
-    db = inMemory ? await createInMemory() : await PGlite.create(join(dataDir, 'pglite'));
+    db = inMemory ? await createInMemory() : await createOnDisk(join(dataDir, 'pglite'));
   } catch (err) {
     await lock?.release();
     throw err;
@@ -42,7 +42,8 @@ export async function createPgliteExecutor(dataDir: string): Promise<SqlExecutor
 }
 
 // initdb costs seconds; cloning a pristine cluster image costs a fraction of that. Tests open many in-memory
-// stores, so the first one in a process leaves its freshly initialised image behind for the rest.
+// stores, so the first one in a process leaves its freshly initialised image behind for the rest (and a new
+// data folder opened later in the same process starts from it too).
 let pristineImage: Promise<Blob> | undefined;
 
 async function createInMemory(): Promise<PGlite> {
@@ -60,4 +61,10 @@ async function createInMemory(): Promise<PGlite> {
     });
   }
   return db;
+}
+
+async function createOnDisk(pgdata: string): Promise<PGlite> {
+  const image = await pristineImage?.catch(() => undefined);
+  const exists = await access(join(pgdata, 'PG_VERSION')).then(() => true, () => false);
+  return image !== undefined && !exists ? PGlite.create(pgdata, { loadDataDir: image }) : PGlite.create(pgdata);
 }
