@@ -105,7 +105,7 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
     now,
     timeoutMs,
     clientSignal: opts.signal,
-    emit: onEvent === undefined ? () => {} : (e) => onEvent(e),
+    emit: onEvent,
   };
   const origin = new URL(base).origin;
   const basePath = new URL(base).pathname.replace(/\/+$/, '');
@@ -151,7 +151,7 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
     // GET one is documented flat; a wrapped body is accepted too so a future NCP change is not an outage.
     const json = parseJson(res.text);
     const wrapped = typeof json === 'object' && json !== null && !('apiKeyId' in json) && 'apiKey' in json;
-    return wrapped ? parseBody(res, apiKeyResponseSchema, req, '{ apiKey: {...} }').apiKey : parseBody(res, apiKeySchema, req, 'an API key object');
+    return wrapped ? parseBody(res, apiKeyResponseSchema, req, '{ apiKey: {...} }', json).apiKey : parseBody(res, apiKeySchema, req, 'an API key object', json);
   }
 
   // These listings run right before a create POST. They close their connection so the POST goes out on a
@@ -192,7 +192,7 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
       if (attempt > ctx.policy.retries) throw error;
       const delay = retryDelay(ctx.policy, attempt, error);
       if (now() - startedAt + delay >= ctx.policy.deadlineMs) throw error;
-      ctx.emit({ type: 'retry', method: req.method, url: req.path, attempt, delayMs: delay, reason: error.status !== undefined ? `HTTP ${error.status}` : error.code });
+      ctx.emit?.({ type: 'retry', method: req.method, url: req.path, attempt, delayMs: delay, reason: error.status !== undefined ? `HTTP ${error.status}` : error.code });
       await waitBeforeRetry(ctx, delay, signal, req);
     }
   }
@@ -217,11 +217,11 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
       // Without a listing we cannot tell whether the key exists, so posting again could make a second
       // one: report the original failure and let the caller decide.
       if (e instanceof AbortedError) throw e;
-      ctx.emit({ type: 'reconcile', method: 'POST', url: basePath + '/api-keys', attempt, reason: 'listing failed' });
+      ctx.emit?.({ type: 'reconcile', method: 'POST', url: basePath + '/api-keys', attempt, reason: 'listing failed' });
       throw cause;
     }
     const found = pickCreatedKey(keys, name, description, preexisting, { startMs: startedAt, endMs: now(), slackMs: reconcileSlackMs });
-    ctx.emit({ type: 'reconcile', method: 'POST', url: basePath + '/api-keys', attempt, reason: found === undefined ? 'not created' : 'adopted' });
+    ctx.emit?.({ type: 'reconcile', method: 'POST', url: basePath + '/api-keys', attempt, reason: found === undefined ? 'not created' : 'adopted' });
     if (found === undefined) return undefined;
     // List items may omit primaryKey/secondaryKey; the caller of create needs both.
     if (found.primaryKey !== undefined && found.secondaryKey !== undefined) return found;

@@ -7,9 +7,8 @@ import { parseJson } from '../schemas/error-envelope.ts';
 import type { RawResponse } from './response-error.ts';
 import type { PreparedRequest } from './retry.ts';
 
-export function parseBody<S extends z.ZodType>(res: RawResponse, schema: S, req: PreparedRequest, what: string): z.output<S> {
+export function parseBody<S extends z.ZodType>(res: RawResponse, schema: S, req: PreparedRequest, what: string, json: unknown = parseJson(res.text)): z.output<S> {
   const base = { status: res.status, method: req.method, path: req.path, traceId: res.headers.get('x-ncp-trace-id') ?? undefined };
-  const json = parseJson(res.text);
   if (json === undefined) {
     const kind = res.text.trim() === '' ? 'an empty body' : 'a body that is not JSON';
     throw new ResponseShapeError(`${req.method} ${req.path} returned HTTP ${res.status} with ${kind}; expected ${what}`, base);

@@ -67,7 +67,8 @@ export type RequestContext = {
   now: () => number;
   timeoutMs: number;
   clientSignal: AbortSignal | undefined;
-  emit: (e: ClientEvent) => void;
+  /** Undefined when nobody listens, so the hot path builds no event objects. */
+  emit: ((e: ClientEvent) => void) | undefined;
 };
 
 export type PreparedRequest = {
@@ -98,13 +99,12 @@ export function remainingBudget(ctx: RequestContext, startedAt: number): number 
 
 /** Sends one attempt and reports it; returns the raw response or throws a transport error. */
 export async function attemptOnce(ctx: RequestContext, req: PreparedRequest, attempt: number, signal: AbortSignal | undefined, budgetMs: number): Promise<RawResponse> {
+  const timeoutMs = Math.max(1, Math.min(ctx.timeoutMs, budgetMs));
+  const signals = [ctx.clientSignal, signal];
+  if (ctx.emit === undefined) return ctx.transport(req, timeoutMs, signals);
   ctx.emit({ type: 'request', method: req.method, url: req.path, attempt });
   const started = ctx.now();
-  const res = await ctx.transport({
-    ...req,
-    timeoutMs: Math.max(1, Math.min(ctx.timeoutMs, budgetMs)),
-    signals: [ctx.clientSignal, signal],
-  });
+  const res = await ctx.transport(req, timeoutMs, signals);
   ctx.emit({ type: 'response', method: req.method, url: req.path, status: res.status, attempt, durationMs: ctx.now() - started });
   return res;
 }
@@ -127,7 +127,7 @@ export async function sendIdempotent(ctx: RequestContext, req: PreparedRequest, 
     if (!isTransient(error) || attempt > ctx.policy.retries) throw error;
     const delay = retryDelay(ctx.policy, attempt, error);
     if (ctx.now() - startedAt + delay >= ctx.policy.deadlineMs) throw error;
-    ctx.emit({ type: 'retry', method: req.method, url: req.path, attempt, delayMs: delay, reason: error.status !== undefined ? `HTTP ${error.status}` : error.code });
+    ctx.emit?.({ type: 'retry', method: req.method, url: req.path, attempt, delayMs: delay, reason: error.status !== undefined ? `HTTP ${error.status}` : error.code });
     await waitBeforeRetry(ctx, delay, signal, req);
   }
 }

@@ -6,7 +6,7 @@ import { createFetch } from 'ofetch';
 import { AbortedError, NetworkError, TimeoutError } from '../errors.ts';
 import type { RawResponse } from './response-error.ts';
 
-export type Transport = (req: TransportRequest) => Promise<RawResponse>;
+export type Transport = (req: TransportRequest, timeoutMs: number, signals: readonly (AbortSignal | undefined)[]) => Promise<RawResponse>;
 
 export type TransportRequest = {
   method: string;
@@ -16,8 +16,6 @@ export type TransportRequest = {
   path: string;
   body?: string;
   closeConnection?: boolean;
-  timeoutMs: number;
-  signals: readonly (AbortSignal | undefined)[];
 };
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
@@ -28,9 +26,9 @@ const JSON_CLOSE_HEADERS = { ...JSON_HEADERS, connection: 'close' };
 export function createTransport(signingFetch: typeof fetch): Transport {
   const $fetch = createFetch({ fetch: signingFetch });
 
-  return async (req) => {
+  return async (req, timeoutMs, signals) => {
     const { method, path } = req;
-    for (const s of req.signals) {
+    for (const s of signals) {
       if (s?.aborted) throw new AbortedError(`${method} ${path} aborted before it was sent`, { method, path, cause: s.reason });
     }
     const controller = new AbortController();
@@ -39,9 +37,9 @@ export function createTransport(signingFetch: typeof fetch): Transport {
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, req.timeoutMs);
+    }, timeoutMs);
     const listeners: [AbortSignal, () => void][] = [];
-    for (const s of req.signals) {
+    for (const s of signals) {
       if (s === undefined) continue;
       const onAbort = (): void => {
         abortedBy ??= s;
@@ -66,7 +64,7 @@ export function createTransport(signingFetch: typeof fetch): Transport {
       if (abortedBy !== undefined) {
         throw new AbortedError(`${method} ${path} aborted by the caller`, { method, path, cause: abortedBy.reason });
       }
-      if (timedOut) throw new TimeoutError(`${method} ${path} timed out after ${req.timeoutMs} ms`, { method, path, cause });
+      if (timedOut) throw new TimeoutError(`${method} ${path} timed out after ${timeoutMs} ms`, { method, path, cause });
       throw new NetworkError(`${method} ${path} failed: ${describeNetworkCause(cause)}`, { method, path, cause });
     } finally {
       clearTimeout(timer);
