@@ -546,6 +546,12 @@ describe('openRequestStore', () => {
     }
   });
 
+  it('fails to open an unreachable Postgres without revealing the password', async () => {
+    const err = await openRequestStore({ databaseUrl: 'postgres://apikey:hunter2@127.0.0.1:1/keys' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(`${String(err)} ${JSON.stringify(err)}`).not.toContain('hunter2');
+  });
+
   it('refuses a DATABASE_URL that is not Postgres without echoing it', async () => {
     const err = await openRequestStore({ databaseUrl: 'mysql://admin:hunter2@db.internal/keys' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);

@@ -12,7 +12,12 @@ export async function createPostgresExecutor(url: string, opts: PostgresExecutor
     onnotice: () => {},
   });
   // Fail fast on a bad URL or unreachable server instead of on the first request.
-  await sql`SELECT 1`;
+  try {
+    await sql`SELECT 1`;
+  } catch (err) {
+    await sql.end({ timeout: 0 });
+    throw err;
+  }
   const wrap = (q: postgres.Sql | postgres.TransactionSql): SqlQueryable => ({
     async query<T extends SqlRow = SqlRow>(text: string, params?: readonly unknown[]): Promise<T[]> {
       const rows = await q.unsafe(text, toSqlParams(params) as postgres.ParameterOrJSON<never>[]);
