@@ -329,13 +329,24 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       const r = await store.createRequest(newRequest(), 'U_REQ');
       await expect(store.appendAudit({ requestId: r.id, at: T0, actor: 'system', type: 'key_created', detail: { key: { primaryKey: 'x' } } }))
         .rejects.toThrow(/'primaryKey' looks secret/);
-      await expect(store.enqueue(r.id, [{ kind: 'notify', payload: { text: 'xoxb-123-456-abc' }, notBefore: T0 }]))
-        .rejects.toThrow(/Slack token/);
       await expect(store.transition(r.id, 'pending', 'approved', {}, undefined, [{ kind: 'deliver_key', payload: { secondaryKey: 'y' }, notBefore: T0 }]))
         .rejects.toThrow(/'secondaryKey' looks secret/);
       expect((await store.getRequest(r.id))?.state).toBe('pending');
       expect(await store.listAudit(r.id)).toHaveLength(1);
       expect(await store.listOutbox(r.id)).toEqual([]);
+    });
+
+    it('masks tokens and key values quoted in free text inside details and payloads', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const secret = 'ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210ZyXw';
+      await store.appendAudit({ requestId: r.id, at: T0, actor: 'system', type: 'delivery_failed', detail: { error: `invalid_auth for xoxb-1111-2222-abcdef`, attempts: 2 } });
+      await store.enqueue(r.id, [{ kind: 'notify', payload: { message: 'pending', note: [`{"secondaryKey":"${secret}"}`] }, notBefore: T0 }]);
+      const [, event] = await store.listAudit(r.id);
+      expect(event?.detail).toMatchObject({ error: expect.stringMatching(/^invalid_auth for /), attempts: 2 });
+      expect(JSON.stringify(event)).not.toContain('xoxb-1111');
+      const [item] = await store.listOutbox(r.id);
+      expect(item?.payload.message).toBe('pending');
+      expect(JSON.stringify(item)).not.toContain(secret);
     });
   });
 
