@@ -305,6 +305,16 @@ export function createWorkspace(cfg: WorkspaceConfig) {
       return ok({ channel, ts });
     },
 
+    'chat.getPermalink': (args) => {
+      const channel = str(args['channel']);
+      const ts = str(args['message_ts']);
+      if (!channel) return missing('channel');
+      if (!ts) return missing('message_ts');
+      if (!channels.has(channel)) return fail('channel_not_found');
+      if (!findMessage(channel, ts)) return fail('message_not_found');
+      return ok({ channel, permalink: `https://${cfg.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}` });
+    },
+
     'chat.postEphemeral': (args) => {
       const channel = str(args['channel']);
       const user = str(args['user']);

@@ -103,6 +103,20 @@ describe('messages', () => {
     });
   });
 
+  it('chat.getPermalink links an existing message only', async () => {
+    const r = await client.chat.postMessage({ channel: 'C0APPROVE', text: 'card' });
+    const link = await client.chat.getPermalink({ channel: 'C0APPROVE', message_ts: r.ts! });
+    expect(link.permalink).toBe(`https://${s.teamDomain}.slack.com/archives/C0APPROVE/p${r.ts!.replace('.', '')}`);
+    await expect(client.chat.getPermalink({ channel: 'C0APPROVE', message_ts: '1.000001' })).rejects.toMatchObject({ data: { error: 'message_not_found' } });
+  });
+
+  it('conversations.history lists a channel newest first', async () => {
+    await client.chat.postMessage({ channel: 'C0HIST', text: 'one' });
+    await client.chat.postMessage({ channel: 'C0HIST', text: 'two' });
+    const h = await client.conversations.history({ channel: 'C0HIST' });
+    expect(h.messages?.map((m) => m.text)).toEqual(['two', 'one']);
+  });
+
   it('ts values are unique and increasing', async () => {
     const a = await client.chat.postMessage({ channel: 'C0X', text: 'a' });
     const b = await client.chat.postMessage({ channel: 'C0X', text: 'b' });
