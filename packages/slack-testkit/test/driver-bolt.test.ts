@@ -27,6 +27,34 @@ function register(app: App): void {
       });
       return;
     }
+    if (body.text.startsWith('picker')) {
+      await ack();
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: {
+          type: 'modal',
+          callback_id: 'picker',
+          title: { type: 'plain_text', text: 'Pick' },
+          blocks: [
+            {
+              type: 'actions',
+              block_id: 'envs',
+              elements: [
+                {
+                  type: 'static_select',
+                  action_id: 'choose_env',
+                  options: [
+                    { text: { type: 'plain_text', text: 'Prod' }, value: 'prod' },
+                    { text: { type: 'plain_text', text: 'Dev' }, value: 'dev' },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      });
+      return;
+    }
     if (body.text.startsWith('announce')) {
       await ack({ response_type: 'in_channel', text: 'apikey is in maintenance' });
       return;
@@ -106,6 +134,18 @@ function register(app: App): void {
     const b = body as unknown as { container: { is_ephemeral: boolean }; message?: unknown };
     seen.push(`cancel:${(action as { value?: string }).value}:${b.container.is_ephemeral}:${b.message === undefined}`);
     await respond({ replace_original: true, text: 'Cancelled req_9' });
+  });
+
+  app.action('choose_env', async ({ ack, body, action, client }) => {
+    await ack();
+    const b = body as unknown as { container: { type: string; view_id: string }; view: { id: string; hash: string }; response_url?: string };
+    const picked = (action as { selected_option?: { value: string } }).selected_option?.value;
+    seen.push(`env:${picked}:${b.container.type}:${b.container.view_id === b.view.id}:${b.response_url === undefined}`);
+    await client.views.update({
+      view_id: b.view.id,
+      hash: b.view.hash,
+      view: { type: 'modal', callback_id: 'picker', title: { type: 'plain_text', text: 'Pick' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `Picked ${picked}` } }] },
+    });
   });
 
   app.action('deny', async ({ ack, body, client }) => {
@@ -324,6 +364,23 @@ describe('block actions', () => {
     await expect(driver.blockAction({ userId: 'U0DAVE', actionId: 'approve_all', message: card })).rejects.toThrow(/no element with action_id "approve_all"/);
     await expect(driver.blockAction({ userId: 'U0DAVE', actionId: 'approve', message: { channel: APPROVERS, ts: '1.000000' } })).rejects.toThrow(/no message/);
     expect(seen).toEqual([]);
+  });
+});
+
+describe('block actions in a modal', () => {
+  it('a select in a modal sends the chosen option and the view with its hash; views.update with that hash succeeds', async () => {
+    const cmd = await driver.slashCommand({ userId: 'U0HANK', text: 'picker' });
+    await s.waitForCall('views.open', (c) => c.args['trigger_id'] === cmd.triggerId && c.response.body['ok'] === true);
+    const view = s.views('U0HANK').at(-1)!;
+    await expect(driver.blockAction({ userId: 'U0HANK', actionId: 'choose_env', value: 'staging', view })).rejects.toThrow(/no option/);
+    const r = await driver.blockAction({ userId: 'U0HANK', actionId: 'choose_env', value: 'dev', view });
+    expect(r.status).toBe(200);
+    expect(r.responseUrl).toBeUndefined();
+    expect(seen).toContain('env:dev:view:true:true');
+    const update = await s.waitForCall('views.update', (c) => c.args['view_id'] === view.id);
+    expect(update.response.body['ok']).toBe(true);
+    expect(s.view(view.id)?.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'Picked dev' } }]);
+    await driver.viewClosed({ userId: 'U0HANK', view: view.id });
   });
 });
 
