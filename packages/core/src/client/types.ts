@@ -21,33 +21,33 @@ export type ClientEvent = {
 
 export type RetryOptions = {
   /** Extra attempts after the first for idempotent requests (default 4). */
-  retries?: number;
+  retries?: number | undefined;
   /** Total budget across attempts and waits, measured with `now` (default 60 000 ms). */
-  deadlineMs?: number;
+  deadlineMs?: number | undefined;
   /** Full-jitter exponential backoff base (default 200 ms) and cap (default 5 000 ms). */
-  baseDelayMs?: number;
-  maxDelayMs?: number;
+  baseDelayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
   /** Injected randomness in [0, 1), default Math.random. */
-  random?: () => number;
+  random?: (() => number) | undefined;
   /** Injected wait; must reject when the signal aborts. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  sleep?: ((ms: number, signal?: AbortSignal) => Promise<void>) | undefined;
 };
 
 export type ClientOptions = {
   credentials: Credentials;
-  site?: Site;
-  endpoint?: string;
-  fetch?: typeof fetch;
-  now?: () => number;
-  timeoutMs?: number;
-  retry?: RetryOptions;
-  signal?: AbortSignal;
-  onEvent?: (e: ClientEvent) => void;
+  site?: Site | undefined;
+  endpoint?: string | undefined;
+  fetch?: typeof fetch | undefined;
+  now?: (() => number) | undefined;
+  timeoutMs?: number | undefined;
+  retry?: RetryOptions | undefined;
+  signal?: AbortSignal | undefined;
+  onEvent?: ((e: ClientEvent) => void) | undefined;
   /**
    * How far a key's modTime may sit outside this call's window and still be adopted during create
    * reconciliation (default 300 000 ms, NCP's own clock-skew allowance).
    */
-  reconcileSlackMs?: number;
+  reconcileSlackMs?: number | undefined;
 };
 
-export type CallOptions = { signal?: AbortSignal };
+export type CallOptions = { signal?: AbortSignal | undefined };

@@ -11,8 +11,8 @@ export const HEADER_SIGNATURE = 'x-ncp-apigw-signature-v2';
 
 export type SigningFetchOptions = {
   credentials: Credentials;
-  fetch?: typeof fetch;
-  now?: () => number;
+  fetch?: typeof fetch | undefined;
+  now?: (() => number) | undefined;
 };
 
 export function createSigningFetch(opts: SigningFetchOptions): typeof fetch {
