@@ -13,7 +13,7 @@ const VERIFICATION_TOKEN = 'TESTVERIFICATIONTOKEN';
 export type SlackDriverOptions = {
   /** The app's events endpoint, e.g. http://127.0.0.1:PORT/slack/events (HTTP transport). */
   appUrl?: string;
-  /** Required for the HTTP transport. */
+  /** Required for the HTTP transport; defaults to the stand-in's `signingSecret`. */
   signingSecret?: string;
   standIn: SlackStandIn;
   /**
@@ -75,13 +75,13 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       throw new TypeError(`createSlackDriver: appUrl must be an absolute URL (got ${JSON.stringify(opts.appUrl)})`);
     }
   }
-  if (transport === 'http' && (typeof opts.signingSecret !== 'string' || opts.signingSecret === '')) {
-    throw new TypeError('createSlackDriver: signingSecret must be a non-empty string');
+  const signingSecret = opts.signingSecret ?? opts.standIn.signingSecret ?? '';
+  if (transport === 'http' && (typeof signingSecret !== 'string' || signingSecret === '')) {
+    throw new TypeError('createSlackDriver: signingSecret must be a non-empty string (pass it, or start the stand-in with one)');
   }
   const ackTimeoutMs = opts.ackTimeoutMs ?? 3000;
   if (!Number.isFinite(ackTimeoutMs) || ackTimeoutMs <= 0) throw new TypeError('createSlackDriver: ackTimeoutMs must be a positive number');
   const { standIn } = opts;
-  const signingSecret = opts.signingSecret ?? '';
   const now = opts.now ?? Date.now;
   const doFetch = opts.fetch ?? globalThis.fetch;
   const teamId = opts.teamId ?? standIn.teamId;
