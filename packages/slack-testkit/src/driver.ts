@@ -363,6 +363,12 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       return send({ body, contentType: 'application/json', headers });
     },
 
+    /** Slack's URL check when the Events URL is saved: the app must echo the challenge. HTTP only. */
+    urlVerification(challenge = 'testkit-challenge') {
+      if (transport !== 'http') throw new Error('urlVerification: only sent over HTTP');
+      return send({ body: JSON.stringify({ token: VERIFICATION_TOKEN, challenge, type: 'url_verification' }), contentType: 'application/json' });
+    },
+
     appHomeOpened(userId: string) {
       assertUserId('appHomeOpened', userId);
       const dm = standIn.dmChannel(userId) ?? 'D0HOMETAB';

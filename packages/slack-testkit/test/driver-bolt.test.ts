@@ -167,7 +167,8 @@ function register(app: App): void {
     await ack({ response_action: 'clear' });
   });
 
-  app.event('app_home_opened', async ({ event, client }) => {
+  app.event('app_home_opened', async ({ event, client, context }) => {
+    seen.push(`home:${event.user}:${context.retryNum ?? 'first'}`);
     await client.views.publish({ user_id: event.user, view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'My requests' } }] } });
   });
 }
@@ -390,6 +391,20 @@ describe('events', () => {
     expect(r.status).toBe(200);
     await s.waitForCall('views.publish', (c) => c.args['user_id'] === 'U0ERIN');
     expect(s.homeView('U0ERIN')?.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: 'My requests' } }]);
+    expect(seen).toContain('home:U0ERIN:first');
+  });
+
+  it('a retried delivery carries x-slack-retry-num, which Bolt exposes as context.retryNum', async () => {
+    const r = await driver.event({ type: 'app_home_opened', user: 'U0IVAN', channel: 'D0X', tab: 'home', event_ts: '1.1' }, { eventId: 'Ev0SAME', retryNum: 1 });
+    expect(r.status).toBe(200);
+    await s.waitForCall('views.publish', (c) => c.args['user_id'] === 'U0IVAN');
+    expect(seen).toContain('home:U0IVAN:1');
+  });
+
+  it('url_verification gets its challenge echoed', async () => {
+    const r = await driver.urlVerification('abc123');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ challenge: 'abc123' });
   });
 });
 
