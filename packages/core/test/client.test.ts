@@ -375,3 +375,35 @@ describe('read-modify-write and paging', () => {
     assert.equal(empty.calls.length, 1);
   });
 });
+
+describe('no secrets in errors or events', () => {
+  it('errors and events from failing calls carry neither the secret, the signature, nor key values', async () => {
+    const secret = 'VERY_SECRET_0123456789abcdefghijKLMNOP';
+    const primary = 'Q'.repeat(40);
+    const events: ClientEvent[] = [];
+    const signatures: string[] = [];
+    const responses = [
+      () => json(401, { error: { errorCode: '200', message: 'Authentication Failed' } }),
+      () => json(200, { apiKey: { apiKeyId: 7, primaryKey: primary } }),
+      () => json(200, { apiKeyId: 'abcde12345', primaryKey: 12345, secondaryKey: primary }),
+      () => {
+        throw new TypeError('fetch failed');
+      },
+    ];
+    const errors: unknown[] = [];
+    for (const answer of responses) {
+      const { fetch } = scriptedFetch((req) => {
+        signatures.push(req.headers.get('x-ncp-apigw-signature-v2') ?? '');
+        return answer();
+      });
+      const client = createApiGatewayClient({ credentials: { accessKey: 'AK', secretKey: secret }, endpoint: ENDPOINT, fetch, retry: { retries: 0 }, onEvent: (e) => events.push(e) });
+      await client.getApiKey('abcde12345').then(
+        () => assert.fail('expected a failure'),
+        (e: unknown) => errors.push(e),
+      );
+    }
+    const text = [...errors.map((e) => `${String(e)} ${JSON.stringify(e)} ${(e as Error).stack}`), JSON.stringify(events)].join('\n');
+    for (const s of [secret, primary, ...signatures]) assert.equal(text.includes(s), false, `leaked ${s.slice(0, 6)}…`);
+    assert.equal(errors.length, 4);
+  });
+});
