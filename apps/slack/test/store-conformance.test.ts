@@ -504,6 +504,15 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       expect(await store.getRequest(r.id)).toEqual(r);
       expect(await h.raw.query(`SELECT version FROM schema_version`)).toEqual([{ version: 1 }]);
     });
+
+    it('refuses to run against a database migrated by a newer app', async () => {
+      await h.raw.query(`INSERT INTO schema_version (version, applied_at) VALUES (99, 0)`);
+      try {
+        await expect(migrate(h.raw)).rejects.toThrow(/schema version 99 is newer than this app supports \(1\)/);
+      } finally {
+        await h.raw.query(`DELETE FROM schema_version WHERE version = 99`);
+      }
+    });
   });
 });
 
