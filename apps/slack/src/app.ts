@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { ApiGatewayClient } from '@apikey/core';
 import { createApproverDirectory } from './approvers.ts';
-import { App, HTTPReceiver, SocketModeReceiver, type BoltApp, type CustomRoute } from './bolt.ts';
+import { App, HTTPReceiver, SocketModeReceiver, type BoltApp, type CustomRoute, type LogLevel } from './bolt.ts';
 import type { SlackAppConfig } from './config.ts';
 import { registerListeners } from './listeners/index.ts';
 import type { AppLogger } from './logger.ts';
@@ -65,6 +65,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     token: config.botToken,
     receiver,
     logger,
+    // Bolt resets a given logger to INFO unless told otherwise, which would override LOG_LEVEL.
+    logLevel: config.logLevel as LogLevel,
     developerMode: false,
     clientOptions: {
       ...(config.slackApiUrl !== undefined ? { slackApiUrl: config.slackApiUrl } : {}),
