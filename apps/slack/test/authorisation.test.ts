@@ -11,6 +11,7 @@ import {
   OUTSIDER,
   REQUESTER,
   clickForView,
+  expectNoSecretsInLogs,
   createClock,
   decideViaSlack,
   startApp,
@@ -36,6 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.stop();
+  if (app) expectNoSecretsInLogs(app, ncp);
   await standIn?.close();
   await ncp?.close();
 });
@@ -127,6 +129,7 @@ describe('self-approval allowed', () => {
   });
   afterAll(async () => {
     await selfApp?.stop();
+    if (selfApp) expectNoSecretsInLogs(selfApp, ncp);
   });
 
   it('lets an approver approve their own request when APIKEY_ALLOW_SELF_APPROVAL=true', async () => {

@@ -10,6 +10,7 @@ import {
   GROUP,
   REQUESTER,
   clickForView,
+  expectNoSecretsInLogs,
   startApp,
   startNcp,
   startStandIn,
@@ -50,9 +51,10 @@ afterAll(async () => {
   await storeA?.close();
   await storeB?.close();
   await standIn?.close();
-  await ncp?.close();
   await admin?.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
   await admin?.end();
+  if (appA && appB) for (const a of [appA, appB]) expectNoSecretsInLogs(a, ncp);
+  await ncp?.close();
 });
 
 describe('two replicas, one Postgres', () => {

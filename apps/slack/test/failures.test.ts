@@ -11,6 +11,7 @@ import {
   OUTSIDER,
   REQUESTER,
   decideViaSlack,
+  expectNoSecretsInLogs,
   startApp,
   startNcp,
   startStandIn,
@@ -38,7 +39,7 @@ const updatesOf = (ts: string) => standIn.calls('chat.update').filter((c) => c.a
 describe('NCP failures', () => {
   let app: AppInstance;
   beforeAll(async () => { app = await startApp({ standIn, ncp, env: { APIKEY_MAX_ATTEMPTS: '30' } }); });
-  afterAll(async () => { await app?.stop(); });
+  afterAll(async () => { await app?.stop(); if (app) expectNoSecretsInLogs(app, ncp); });
 
   it('keeps retrying while NCP answers 503, shows the failure to approvers, and delivers once NCP recovers', async () => {
     const { request, message } = await submitRequest(app, standIn, { name: 'flaky-ncp' });
@@ -75,12 +76,26 @@ describe('NCP failures', () => {
     expect((await app.store.getRequest(request.id))?.state).toBe('delivered');
     expect(standIn.dms(REQUESTER).filter((m) => m.text?.includes('"dm-refused" was approved'))).toHaveLength(1);
   });
+
+  it('waits out a Slack rate limit (429 + Retry-After) and then delivers', async () => {
+    const { request, message } = await submitRequest(app, standIn, { name: 'rate-limited' });
+    await waitFor('pending DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"rate-limited" is waiting')));
+    standIn.rateLimit('chat.postMessage', { times: 1, retryAfterSeconds: 1 });
+    await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
+    const dm = await waitFor('key DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"rate-limited" was approved')));
+    const limited = standIn.calls('chat.postMessage').find((c) => c.response.status === 429);
+    expect(limited).toBeDefined();
+    const delivered = standIn.calls('chat.postMessage').find((c) => String(c.args['text']).includes('"rate-limited" was approved') && c.response.status === 200);
+    expect(delivered!.at - limited!.at).toBeGreaterThanOrEqual(900); // Retry-After honoured, not hammered
+    expect(dm).toBeDefined();
+    expect((await app.store.getRequest(request.id))?.state).toBe('delivered');
+  });
 });
 
 describe('giving up and retrying', () => {
   let app: AppInstance;
   beforeAll(async () => { app = await startApp({ standIn, ncp, env: { APIKEY_MAX_ATTEMPTS: '2' } }); });
-  afterAll(async () => { await app?.stop(); });
+  afterAll(async () => { await app?.stop(); if (app) expectNoSecretsInLogs(app, ncp); });
 
   it('moves to failed after the last attempt, offers approvers a Retry button, and Retry delivers', async () => {
     const { request, message } = await submitRequest(app, standIn, { name: 'give-up' });
@@ -136,6 +151,8 @@ describe('restart', () => {
       expect(JSON.stringify(dm.blocks)).toContain(made.primaryKey);
       expect((await store.getRequest(request.id))?.apiKeyId).toBe(made.apiKeyId);
       await waitFor('card updated', () => (JSON.stringify(cardOf(message.ts)?.blocks).includes(made.apiKeyId) ? true : undefined));
+      expectNoSecretsInLogs(first, ncp);
+      expectNoSecretsInLogs(second, ncp);
     } finally {
       await second.stop();
     }

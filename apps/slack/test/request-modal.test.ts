@@ -7,6 +7,7 @@ import {
   APPROVER_CHANNEL,
   OUTSIDER,
   REQUESTER,
+  expectNoSecretsInLogs,
   startApp,
   startNcp,
   startStandIn,
@@ -27,6 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await app?.stop();
+  if (app) expectNoSecretsInLogs(app, ncp);
   await standIn?.close();
   await ncp?.close();
 });

@@ -170,3 +170,12 @@ export async function decideViaSlack(
   const sub = await app.driver.viewSubmission({ userId: o.userId, view, values: o.text !== undefined ? { [blockId]: o.text } : {} });
   return { opened: true as const, submission: sub };
 }
+
+/** No token, signing secret or key value in the app's captured log lines. */
+export function expectNoSecretsInLogs(app: AppInstance, ncp: Ncp): void {
+  const text = app.logs.join('\n');
+  const secrets = [SIGNING_SECRET, 'xoxb-', 'SANDBOX_SECRET_KEY'];
+  for (const key of ncp.emulator.inspect.keys()) secrets.push(key.primaryKey, key.secondaryKey);
+  const leaked = secrets.filter((s) => text.includes(s));
+  if (leaked.length > 0) throw new Error(`secrets in logs: ${leaked.length} value(s)`);
+}
