@@ -210,3 +210,50 @@ describe('create under faults never makes two keys', () => {
     assert.ok(adopted >= commitThenFail.length - failures.length, `reconciliation adopted ${adopted} committed keys`);
   });
 });
+
+describe('concurrent creates under dropped connections', () => {
+  // Deno's fetch re-sends a request whose *reused* keep-alive connection drops unanswered. Core closes
+  // the connections around its own create POSTs, but concurrent requests on the same origin can leave a
+  // pooled connection that a POST then reuses. On Deno the remedy is an injected fetch that sends POSTs
+  // on a non-pooling client (README, "Deno connection reuse"); on Node the default fetch is safe.
+  const deno = (globalThis as { Deno?: { createHttpClient(o: { poolMaxIdlePerHost: number }): { close(): void } } }).Deno;
+
+  async function concurrentCreates(fetchImpl: typeof fetch | undefined): Promise<void> {
+    const emulator = createNcpEmulator({ credentials: [CREDS], seed: 9, faults: { dropRate: 0.1, commitThenFail: { rate: 0.2, mode: 'drop' } } });
+    const served = await serve({ emulator });
+    const client = createApiGatewayClient({ credentials: CREDS, endpoint: served.url, fetch: fetchImpl, timeoutMs: 500, retry: { retries: 8, sleep: recordingSleep().sleep } });
+    const made = new Map<string, string>();
+    try {
+      await Promise.all(
+        Array.from({ length: 6 }, async (_, w) => {
+          for (let i = 0; i < 20; i++) {
+            const name = `c-${w}-${i}`;
+            const k = await client.createApiKey({ apiKeyName: name });
+            made.set(name, k.apiKeyId);
+            await client.listApiKeys({ limit: 1 });
+          }
+        }),
+      );
+    } finally {
+      await served.close();
+    }
+    const keys = emulator.inspect.keys();
+    assert.equal(keys.length, 120, 'one key per call');
+    for (const k of keys) assert.equal(made.get(k.apiKeyName), k.apiKeyId);
+  }
+
+  it('6 workers × 20 creates with drops and commit-then-fail make no duplicates (default fetch, Node)', { skip: deno ? 'Deno re-sends POSTs on reused connections; covered by the next test' : false }, async () => {
+    await concurrentCreates(undefined);
+  });
+
+  it('the same on Deno with POSTs sent on a non-pooling client', { skip: deno ? false : 'Deno only' }, async () => {
+    const noPool = deno!.createHttpClient({ poolMaxIdlePerHost: 0 });
+    const fetchImpl = ((input: RequestInfo | URL, init?: RequestInit) =>
+      fetch(input, init?.method === 'POST' ? ({ ...init, client: noPool } as RequestInit) : init)) as typeof fetch;
+    try {
+      await concurrentCreates(fetchImpl);
+    } finally {
+      noPool.close();
+    }
+  });
+});
