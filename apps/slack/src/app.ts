@@ -10,6 +10,7 @@ import type { AppLogger } from './logger.ts';
 import type { RequestStore } from './store/request-store.ts';
 import type { WorkflowContext } from './workflow/context.ts';
 import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './workflow/outbox-worker.ts';
+import { describeFailure } from './workflow/describe-error.ts';
 import { createSweeper, type Sweeper } from './workflow/sweeper.ts';
 
 export type SlackAppDeps = {
@@ -68,6 +69,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     // Bolt resets a given logger to INFO unless told otherwise, which would override LOG_LEVEL.
     logLevel: config.logLevel as LogLevel,
     developerMode: false,
+    // Initialised in start(): Bolt's eager auth.test would otherwise run in the constructor, where a failure
+    // is an unhandled rejection that also poisons every later request.
+    deferInitialization: true,
     clientOptions: {
       ...(config.slackApiUrl !== undefined ? { slackApiUrl: config.slackApiUrl } : {}),
       // Durable retries live in the outbox; the client only smooths over brief blips and never sleeps on 429.
@@ -100,6 +104,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   app.error(async (err) => {
     logger.error('listener failed:', err);
   });
+  // With a single bot token Bolt does not check which workspace a (validly signed) request comes from.
+  let teamId: string | undefined;
+  app.use(async (args) => {
+    const body = args.body as { team?: { id?: string } | null; team_id?: string; user?: { team_id?: string } };
+    const from = body.team?.id ?? body.team_id ?? body.user?.team_id;
+    if (teamId !== undefined && from !== undefined && from !== teamId) {
+      logger.warn(`ignored a request from workspace ${from} (this app serves ${teamId})`);
+      if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+      return;
+    }
+    await args.next();
+  });
   registerListeners(app, ctx);
 
   const started = { value: false };
@@ -110,6 +126,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     sweeper,
     async start() {
       let port: number | undefined;
+      try {
+        const auth = await app.client.auth.test();
+        teamId = auth.team_id;
+        await app.init();
+      } catch (err) {
+        throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test): ${describeFailure(err).message}`);
+      }
       if (receiver instanceof HTTPReceiver) {
         const listen = { port: config.port, ...(config.host !== undefined ? { host: config.host } : {}) };
         const server = await app.start(listen as never);

@@ -1,12 +1,13 @@
 // The request modal and the slash command: validation errors come back inline keyed by block id with nothing
 // stored or sent; help, list and unknown subcommands; the App Home tab.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SlackStandIn } from '@apikey/slack-testkit';
+import { createSlackDriver, type SlackStandIn } from '@apikey/slack-testkit';
 import {
   APPROVER,
   APPROVER_CHANNEL,
   OUTSIDER,
   REQUESTER,
+  SIGNING_SECRET,
   expectNoSecretsInLogs,
   startApp,
   startNcp,
@@ -115,5 +116,22 @@ describe('slash command', () => {
     expect(JSON.stringify(own.blocks)).toContain('home-key');
     expect(JSON.stringify(own.blocks)).not.toContain('"action_id":"approve"');
     expect(standIn.messages(APPROVER_CHANNEL).length).toBeGreaterThan(0);
+  });
+});
+
+describe('start-up and workspace checks', () => {
+  it('refuses to start when Slack rejects the bot token, without echoing it', async () => {
+    await expect(startApp({ standIn, ncp, env: { SLACK_BOT_TOKEN: 'xoxb-not-the-right-one' } })).rejects.toThrow(/SLACK_BOT_TOKEN.*invalid_auth/);
+    await expect(startApp({ standIn, ncp, env: { SLACK_BOT_TOKEN: 'xoxb-not-the-right-one' } })).rejects.not.toThrow(/not-the-right-one/);
+  });
+
+  it('ignores validly signed requests from another workspace', async () => {
+    const foreign = createSlackDriver({ appUrl: app.url, signingSecret: SIGNING_SECRET, standIn, teamId: 'T0OTHERWS' });
+    const opened = standIn.calls('views.open').length;
+    const res = await foreign.slashCommand({ userId: 'U0FOREIGN', text: 'create sneaky' });
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(standIn.calls('views.open').length).toBe(opened);
+    expect(app.logs.some((l) => l.includes('ignored a request from workspace T0OTHERWS'))).toBe(true);
   });
 });
