@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     credentials: ncpSetup.credentials,
     site: ncpSetup.site,
     ...(ncpSetup.endpoint !== undefined ? { endpoint: ncpSetup.endpoint } : {}),
+    onEvent: (e) => logger.debug(`ncp ${e.type} ${e.method} ${e.url}${e.status !== undefined ? ` ${e.status}` : ''}${e.reason ? ` (${e.reason})` : ''}`),
   });
   const slack = createSlackApp({ config, store, ncp, logger });
   const { port } = await slack.start();

@@ -37,5 +37,6 @@ export function requestLine(r: KeyRequest): string {
   }
   if (r.state === 'denied' && r.decisionComment) parts.push(`reason: _${escapeMrkdwn(r.decisionComment)}_`);
   if (r.state === 'pending') parts.push(`expires ${slackDate(r.expiresAt)}`);
+  if (r.state === 'failed' && r.lastError) parts.push(`_${escapeMrkdwn(r.lastError)}_ (an approver can retry)`);
   return parts.join(' · ');
 }

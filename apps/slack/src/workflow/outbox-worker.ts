@@ -10,7 +10,8 @@ import { describeFailure } from './describe-error.ts';
 export type OutboxWorkerOptions = {
   workerId: string;
   pollMs?: number;        // idle poll interval (default 1000)
-  leaseMs?: number;       // how long a claimed item is ours (default 60 000)
+  leaseMs?: number;       // how long a claimed item is ours (default 300 000: longer than core's whole retry deadline,
+                          // so a slow NCP create is never picked up twice)
   batch?: number;         // items per claim (default 20)
   baseDelayMs?: number;   // first retry delay (default 2000)
   maxDelayMs?: number;    // retry delay cap (default 300 000)
@@ -32,7 +33,7 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 
 export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptions): OutboxWorker {
   const pollMs = opts.pollMs ?? 1000;
-  const leaseMs = opts.leaseMs ?? 60_000;
+  const leaseMs = opts.leaseMs ?? 300_000;
   const batch = opts.batch ?? 20;
   const baseDelayMs = opts.baseDelayMs ?? 2000;
   const maxDelayMs = opts.maxDelayMs ?? 300_000;
