@@ -94,7 +94,7 @@ test('sandbox --port 0 serves the emulator and stops on SIGTERM', async () => {
   child.stdout.setEncoding('utf8').on('data', (d) => { out += d; });
   const closed = new Promise((r) => child.on('close', (code) => r(code)));
   const deadline = Date.now() + 15_000;
-  while (!/listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v1)/.test(out) && Date.now() < deadline) await sleep(50);
+  while (!out.includes('Press Ctrl+C to stop.') && Date.now() < deadline) await sleep(50);
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v1)/.exec(out)?.[1];
   assert(url, `no URL printed: ${out}`);
   assert(out.includes('accepting access key SANDBOX_ACCESS_KEY'), out);
