@@ -2,7 +2,7 @@
 // fetch + crypto.subtle HMAC (key imported once) doing the same signed GET, against the NCP emulator on
 // loopback. Batches alternate A/B and B/A to cancel drift; the floor is the hand-written peer in the same run.
 // Runs on Node (`node --import tsx bench/client-overhead.ts`) and Deno (`deno run -A --no-prompt …`).
-// Env: BENCH_N (calls per side, default 2000), BENCH_BATCH (default 50), BENCH_MAX_RATIO (default 1.2, Node only).
+// Env: BENCH_N (calls per side, default 3000), BENCH_BATCH (default 30), BENCH_MAX_RATIO (default 1.2, Node only).
 
 import { createNcpEmulator, serve } from '@apikey/ncp-emulator';
 import { createApiGatewayClient } from '@apikey/core';
@@ -15,8 +15,8 @@ const g = globalThis as unknown as {
 const runtime = g.Deno !== undefined ? `Deno ${g.Deno.version.deno}` : `Node ${g.process?.version ?? '?'}`;
 const env = (name: string): string | undefined => (g.Deno !== undefined ? g.Deno.env.get(name) : g.process?.env[name]);
 
-const N = Number(env('BENCH_N') ?? 2000);
-const BATCH = Number(env('BENCH_BATCH') ?? 50);
+const N = Number(env('BENCH_N') ?? 3000);
+const BATCH = Number(env('BENCH_BATCH') ?? 30);
 const MAX_RATIO = Number(env('BENCH_MAX_RATIO') ?? 1.2);
 const WARMUP = 300;
 

@@ -1,7 +1,11 @@
 // Builds request targets once, with one encoding rule (RFC 3986 via encodeURIComponent plus !'()*), and a
 // fixed key order, so the string in the URL is byte-for-byte the string that gets signed.
 
+const UNRESERVED_ONLY = /^[A-Za-z0-9_.~-]*$/;
+
 export function encodeRfc3986(value: string): string {
+  // Ids and numbers (the common case) need no encoding; skip the two string passes.
+  if (UNRESERVED_ONLY.test(value)) return value;
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

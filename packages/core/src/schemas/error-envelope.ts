@@ -34,12 +34,16 @@ export function parseNcpErrorBody(text: string): NcpErrorInfo | undefined {
 
 /** JSON.parse that answers undefined for empty or non-JSON text, so callers decide what that means. */
 export function parseJson(text: string): unknown {
-  const trimmed = text.trim();
-  if (trimmed === '') return undefined;
-  const first = trimmed[0];
-  if (first !== '{' && first !== '[' && first !== '"' && !/^[-0-9tfn]/.test(trimmed)) return undefined;
+  // Look at the first non-whitespace character without copying the (possibly large) body.
+  let i = 0;
+  while (i < text.length && (text.charCodeAt(i) <= 0x20 || text.charCodeAt(i) === 0xfeff)) i++;
+  if (i === text.length) return undefined;
+  const first = text.charCodeAt(i);
+  // JSON starts with { [ " a digit, '-', or t/f/n; anything else (HTML, plain text) is not worth parsing.
+  const plausible = first === 0x7b || first === 0x5b || first === 0x22 || first === 0x2d || (first >= 0x30 && first <= 0x39) || first === 0x74 || first === 0x66 || first === 0x6e;
+  if (!plausible) return undefined;
   try {
-    return JSON.parse(trimmed) as unknown;
+    return JSON.parse(i === 0 ? text : text.slice(i)) as unknown;
   } catch {
     return undefined;
   }

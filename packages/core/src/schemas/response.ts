@@ -5,6 +5,15 @@ import { z } from 'zod';
 
 function dropNulls(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  let hasNull = false;
+  for (const k in value) {
+    if ((value as Record<string, unknown>)[k] === null) {
+      hasNull = true;
+      break;
+    }
+  }
+  // The usual body has no nulls: hand it to zod as is instead of copying it.
+  if (!hasNull) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = v;
   return out;
