@@ -72,6 +72,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     // Initialised in start(): Bolt's eager auth.test would otherwise run in the constructor, where a failure
     // is an unhandled rejection that also poisons every later request.
     deferInitialization: true,
+    // No conversation-state middleware: nothing here uses it, and it costs a store round trip per request.
+    convoStore: false,
     clientOptions: {
       ...(config.slackApiUrl !== undefined ? { slackApiUrl: config.slackApiUrl } : {}),
       // Durable retries live in the outbox; the client only smooths over brief blips and never sleeps on 429.
