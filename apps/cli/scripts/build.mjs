@@ -2,13 +2,19 @@
 // core client and emulator are separate chunks loaded with import() only when a command needs them.
 // Writes into a temp dir first and moves files in with main.js last, so a concurrent run never sees half a build.
 
-import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const CLI_ROOT = join(here, '..');
 export const DIST = join(CLI_ROOT, 'dist');
+
+// ofetch's "node" export pulls in node-fetch-native (~110 KB, ~25 ms to load) as a fetch polyfill; Node 20 and
+// Deno have fetch, so bundle its runtime-neutral build instead.
+const requireFromCore = createRequire(join(CLI_ROOT, '..', '..', 'packages', 'core', 'package.json'));
+const ofetchNeutral = join(dirname(requireFromCore.resolve('ofetch/package.json')), 'dist', 'index.mjs');
 
 /** esbuild options shared with bench/cli-startup.mjs (which bundles an Ink hello-world the same way). */
 export function bundleOptions({ entryPoints, outdir }) {
@@ -25,7 +31,7 @@ export function bundleOptions({ entryPoints, outdir }) {
     legalComments: 'none',
     logLevel: 'warning',
     define: { 'process.env.NODE_ENV': '"production"' },
-    alias: { 'react-devtools-core': join(here, 'devtools-stub.mjs') },
+    alias: { 'react-devtools-core': join(here, 'devtools-stub.mjs'), ofetch: ofetchNeutral },
     banner: { js: "import { createRequire as __apikeyCreateRequire } from 'node:module'; const require = __apikeyCreateRequire(import.meta.url);" },
     entryNames: '[name]',
     chunkNames: 'chunks/[name]-[hash]',
@@ -41,8 +47,18 @@ export async function build() {
     // Chunk names carry a content hash, so moving one over an identical file from a concurrent build is harmless.
     for (const f of readdirSync(join(tmp, 'chunks'))) renameSync(join(tmp, 'chunks', f), join(DIST, 'chunks', f));
     renameSync(join(tmp, 'main.js'), join(DIST, 'main.js'));
+    pruneOldChunks();
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Chunks from earlier builds pile up (names carry content hashes); drop those no build wrote in the last hour. */
+function pruneOldChunks() {
+  const cutoff = Date.now() - 60 * 60 * 1000;
+  for (const f of readdirSync(join(DIST, 'chunks'))) {
+    const p = join(DIST, 'chunks', f);
+    if (statSync(p).mtimeMs < cutoff) rmSync(p, { force: true });
   }
 }
 

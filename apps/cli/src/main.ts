@@ -8,6 +8,7 @@ import { noColorEnv, processIo, type Io } from './io.ts';
 import { isInteractive } from './mode.ts';
 import { UsageError } from './usage-error.ts';
 import { VERSION } from './version.ts';
+import { wizardRouteFor } from './wizard-route.ts';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let args: ParsedArgs;
@@ -38,14 +39,22 @@ export async function main(argv: readonly string[]): Promise<number> {
     json: args.flags.json === true,
     yes: args.flags.yes === true,
   });
-  if (!args.command) {
-    if (!interactive) {
-      io.out(mainHelp());
-      return 0;
+  if (!args.command && !interactive) {
+    io.out(mainHelp());
+    return 0;
+  }
+  const route = interactive ? wizardRouteFor(args) : undefined;
+  if (route) {
+    if (args.global.debug) {
+      printUsageError(io, new UsageError('--debug is only available for scriptable commands (its log lines would tear the interactive screen)'), false);
+      return 2;
     }
+    // Straight to Ink: the UI renders its first frame while core and the client load behind it.
+    const { runWizardApp } = await import('./ui/run-wizard.tsx');
+    return runWizardApp({ args, io, route });
   }
   const { runCommand } = await import('./commands/run.ts');
-  return runCommand(args, io, interactive);
+  return runCommand(args, io);
 }
 
 export function printUsageError(io: Io, e: UsageError, json: boolean): void {

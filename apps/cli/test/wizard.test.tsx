@@ -4,7 +4,9 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../src/ui/app.tsx';
-import type { WizardRoute } from '../src/commands/run.ts';
+import * as core from '@apikey/core';
+import type { WizardRoute } from '../src/wizard-route.ts';
+import { codePoints, DESCRIPTION_MAX, NAME_MAX, type CoreFns } from '../src/ui/wizard-context.tsx';
 import { fakeClient, type FakeClient } from './fake-client.ts';
 import { KEYS, plain, tick, until } from './ink-helpers.ts';
 
@@ -13,11 +15,11 @@ afterEach(() => {
   for (const m of mounted.splice(0)) m.unmount();
 });
 
-async function mount(route: WizardRoute, client: FakeClient = fakeClient(), o: { sandbox?: boolean } = {}) {
+async function mount(route: WizardRoute, client: FakeClient = fakeClient(), o: { sandbox?: boolean; core?: Promise<CoreFns> } = {}) {
   const onExit = vi.fn<(code: number) => void>();
   const raw: string[] = [];
   const r = render(
-    <App client={client} sandbox={o.sandbox ?? false} endpoint="http://127.0.0.1:1/api/v1" route={route} onExit={onExit} writeRaw={(d) => raw.push(d)} />,
+    <App client={client} core={o.core ?? Promise.resolve(core)} sandbox={o.sandbox ?? false} endpoint="http://127.0.0.1:1/api/v1" route={route} onExit={onExit} writeRaw={(d) => raw.push(d)} />,
   );
   mounted.push(r);
   await tick();
@@ -183,6 +185,26 @@ describe('create wizard', () => {
     delete client.failCreate;
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Created API key "x"');
+  });
+});
+
+describe('core loading behind the first frame', () => {
+  it('draws the name step before core has loaded and answers an early Enter once it has', async () => {
+    let release!: (c: CoreFns) => void;
+    const late = new Promise<CoreFns>((r) => { release = r; });
+    const w = await mount({ screen: 'create' }, fakeClient(), { core: late });
+    await until(w.lastFrame, '0/20');
+    w.stdin.write('early\r');
+    await tick(20);
+    expect(w.frame()).toContain('1-20 characters');
+    release(core);
+    await until(w.lastFrame, 'optional, up to 50');
+  });
+
+  it('keeps the first-frame counters equal to core\'s limits and counting', () => {
+    expect(NAME_MAX).toBe(core.API_KEY_NAME_MAX);
+    expect(DESCRIPTION_MAX).toBe(core.API_KEY_DESCRIPTION_MAX);
+    for (const s of ['', 'abc', '키 이름', '😀x', 'e\u0301']) expect(codePoints(s)).toBe(core.countCodePoints(s));
   });
 });
 

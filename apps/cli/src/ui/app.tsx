@@ -3,20 +3,22 @@
 
 import type { ApiKey } from '@apikey/core';
 import { Box, Text, useApp } from 'ink';
-import { useMemo, useRef, useState } from 'react';
-import type { WizardRoute } from '../commands/run.ts';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { WizardRoute } from '../wizard-route.ts';
 import { CreateFlow } from './create-flow.tsx';
 import { DeleteFlow } from './delete-flow.tsx';
 import { InputRouter, useKeys } from './input-router.tsx';
 import { KeyList } from './key-list.tsx';
 import { RotateFlow } from './rotate-flow.tsx';
 import { Header, Hint } from './widgets.tsx';
-import { WizardContext, type WizardClient, type WizardServices } from './wizard-context.tsx';
+import { WizardContext, type CoreFns, type WizardClient, type WizardServices } from './wizard-context.tsx';
 
 export type AppProps = {
   client: WizardClient;
+  /** @apikey/core's functions; a promise while it is still loading behind the first frame. */
+  core: CoreFns | Promise<CoreFns>;
   sandbox: boolean;
-  endpoint: string;
+  endpoint: string | Promise<string>;
   route: WizardRoute;
   /** Called once with the exit code just before the app unmounts. */
   onExit: (code: number) => void;
@@ -29,8 +31,15 @@ const TITLES: Record<Screen['screen'], string> = {
   menu: 'NCP API Gateway keys', create: 'create a key', list: 'keys', rotate: 'rotate a key', delete: 'delete a key',
 };
 
-export function App({ client, sandbox, endpoint, route, onExit, writeRaw }: AppProps) {
+export function App({ client, core, sandbox, endpoint, route, onExit, writeRaw }: AppProps) {
   const { exit } = useApp();
+  const coreReady = useMemo(() => Promise.resolve(core), [core]);
+  const [coreNow, setCoreNow] = useState<CoreFns | undefined>(core instanceof Promise ? undefined : core);
+  const [endpointNow, setEndpointNow] = useState(typeof endpoint === 'string' ? endpoint : '');
+  useEffect(() => {
+    coreReady.then(setCoreNow, () => undefined);
+    if (typeof endpoint !== 'string') endpoint.then(setEndpointNow, () => undefined);
+  }, [coreReady, endpoint]);
   const inflight = useRef(new Set<AbortController>());
   const done = useRef(false);
   const [screen, setScreen] = useState<Screen>(route);
@@ -46,12 +55,14 @@ export function App({ client, sandbox, endpoint, route, onExit, writeRaw }: AppP
   };
   const services = useMemo<WizardServices>(() => ({
     client,
+    core: coreNow,
+    coreReady,
     track(c) {
       inflight.current.add(c);
       return () => inflight.current.delete(c);
     },
     writeRaw: writeRaw ?? ((d) => void process.stdout.write(d)),
-  }), [client, writeRaw]);
+  }), [client, coreNow, coreReady, writeRaw]);
 
   const back = () => (fromMenu.current ? setScreen({ screen: 'menu' }) : finish(0));
   const openFromMenu = (s: Screen) => { fromMenu.current = true; setScreen(s); };
@@ -78,7 +89,7 @@ export function App({ client, sandbox, endpoint, route, onExit, writeRaw }: AppP
     <WizardContext.Provider value={services}>
       <InputRouter onInterrupt={() => finish(130)}>
         <Box flexDirection="column" paddingX={1}>
-          <Header sandbox={sandbox} endpoint={endpoint} title={TITLES[screen.screen]} />
+          <Header sandbox={sandbox} endpoint={endpointNow} title={TITLES[screen.screen]} />
           {body}
         </Box>
       </InputRouter>

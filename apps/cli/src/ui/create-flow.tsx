@@ -1,9 +1,7 @@
 // Owns the create wizard: name (live counter, inline validation) → description → review → spinner → result
 // with both keys. Esc goes back one step keeping every value typed so far.
 
-import {
-  API_KEY_DESCRIPTION_MAX, API_KEY_NAME_MAX, countCodePoints, validateApiKeyDescription, validateApiKeyName, type ApiKey,
-} from '@apikey/core';
+import type { ApiKey } from '@apikey/core';
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { STORE_NOTE } from '../commands/output.ts';
@@ -12,7 +10,7 @@ import { KeyValues } from './key-values.tsx';
 import { osc52 } from './osc52.ts';
 import { TextFieldView, useTextField } from './use-text-field.tsx';
 import { ErrorBox, Hint, Spinner } from './widgets.tsx';
-import { useAbortableRun, useWizard } from './wizard-context.tsx';
+import { codePoints, DESCRIPTION_MAX, NAME_MAX, useAbortableRun, useWizard, type CoreFns } from './wizard-context.tsx';
 
 type Step = 'name' | 'description' | 'review' | 'creating' | 'result' | 'error';
 
@@ -28,14 +26,14 @@ export function CreateFlow({ initialName = '', initialDescription = '', onBack, 
   switch (step) {
     case 'name':
       return (
-        <TextStep key="name" label="Name" help="1-20 characters, shown in the NCP console" initial={name} max={API_KEY_NAME_MAX}
-          validate={validateApiKeyName} onChange={setName} onBack={onBack}
+        <TextStep key="name" label="Name" help="1-20 characters, shown in the NCP console" initial={name} max={NAME_MAX}
+          validate={(c, v) => c.validateApiKeyName(v)} onChange={setName} onBack={onBack}
           onSubmit={(v) => { setName(v); setStep('description'); }} />
       );
     case 'description':
       return (
-        <TextStep key="description" label="Description" help="optional, up to 50 characters" initial={description} max={API_KEY_DESCRIPTION_MAX}
-          validate={validateApiKeyDescription} onChange={setDescription} onBack={() => setStep('name')}
+        <TextStep key="description" label="Description" help="optional, up to 50 characters" initial={description} max={DESCRIPTION_MAX}
+          validate={(c, v) => c.validateApiKeyDescription(v)} onChange={setDescription} onBack={() => setStep('name')}
           onSubmit={(v) => { setDescription(v); setStep('review'); }} />
       );
     case 'review':
@@ -54,25 +52,27 @@ export function CreateFlow({ initialName = '', initialDescription = '', onBack, 
 }
 
 function TextStep({ label, help, initial, max, validate, onChange, onSubmit, onBack }: {
-  label: string; help: string; initial: string; max: number; validate: (v: string) => string | undefined;
+  label: string; help: string; initial: string; max: number; validate: (core: CoreFns, v: string) => string | undefined;
   onChange: (v: string) => void; onSubmit: (v: string) => void; onBack: () => void;
 }) {
+  const { core, coreReady } = useWizard();
   const [touched, setTouched] = useState(false);
   const field = useTextField(initial, (v) => { setTouched(true); onChange(v); });
+  const submit = (c: CoreFns, value: string) => {
+    if (validate(c, value) !== undefined) setTouched(true);
+    else onSubmit(value);
+  };
   useKeys((input, key) => {
     if (key.escape) return onBack();
     const step = field.feed(input, key);
     if (!step.submit) return;
-    const problem = validate(step.value);
-    if (problem !== undefined) {
-      setTouched(true);
-      return;
-    }
-    onSubmit(step.value);
+    // Enter within the first few ms, before core has loaded, is answered as soon as it has.
+    if (core) submit(core, step.value);
+    else void coreReady.then((c) => submit(c, step.value), () => undefined);
     return step.rest;
   });
-  const count = countCodePoints(field.shown);
-  const problem = touched ? validate(field.shown) : undefined;
+  const count = codePoints(field.shown);
+  const problem = touched && core ? validate(core, field.shown) : undefined;
   return (
     <Box flexDirection="column">
       <Text>

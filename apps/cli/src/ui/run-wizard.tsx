@@ -1,23 +1,56 @@
-// Owns mounting the wizard in the real terminal: Ink with our own Ctrl+C handling (exitOnCtrlC off, so it
-// exits 130 rather than Ink's 0), a width fallback for size-less ptys, and sandbox demo keys.
+// Owns mounting the wizard in the real terminal. Ink renders the first frame at once; core, credentials and
+// the client load right after it (they cost ~70 ms of zod start-up) and a credentials problem unmounts the
+// app and exits 2. Our own Ctrl+C handling (exitOnCtrlC off) makes Ctrl+C exit 130 rather than Ink's 0.
 
 import process from 'node:process';
 import { render } from 'ink';
-import type { WizardRoute } from '../commands/run.ts';
+import type { ParsedArgs } from '../args.ts';
+import type { Io } from '../io.ts';
+import type { WizardRoute } from '../wizard-route.ts';
 import { App } from './app.tsx';
-import type { WizardClient } from './wizard-context.tsx';
+import { lazyClient } from './lazy-client.ts';
+import type { CoreFns, WizardClient } from './wizard-context.tsx';
 
-export async function runWizardApp(o: { client: WizardClient; sandbox: boolean; endpoint: string; route: WizardRoute }): Promise<number> {
+type Loaded = { client: WizardClient; core: CoreFns; endpoint: string; sandbox: boolean };
+
+export async function runWizardApp(o: { args: ParsedArgs; io: Io; route: WizardRoute }): Promise<number> {
   // A pty with no window size reports 0 columns and Ink would draw one character per line.
   if (!process.stdout.columns) process.stdout.columns = 80;
-  if (o.sandbox) await seedSandbox(o.client);
+  let resolveLoaded!: (l: Loaded) => void;
+  let rejectLoaded!: (e: unknown) => void;
+  const loaded = new Promise<Loaded>((res, rej) => { resolveLoaded = res; rejectLoaded = rej; });
+  // Each derived promise gets a no-op catch: a load failure is reported once, below, not as unhandled rejections.
+  const part = <T,>(pick: (l: Loaded) => T): Promise<T> => {
+    const p = loaded.then(pick);
+    p.catch(() => undefined);
+    return p;
+  };
   let code = 0;
+  let failure: unknown;
   const app = render(
-    <App client={o.client} sandbox={o.sandbox} endpoint={o.endpoint} route={o.route} onExit={(c) => { code = c; }} />,
+    <App client={lazyClient(part((l) => l.client))} core={part((l) => l.core)} sandbox={o.args.global.sandbox}
+      endpoint={part((l) => l.endpoint)} route={o.route} onExit={(c) => { code = c; }} />,
     { exitOnCtrlC: false, patchConsole: false },
   );
+  // After the first frame is on screen (Ink writes it synchronously in render()).
+  load(o.args, o.io).then(resolveLoaded, (e: unknown) => {
+    failure = e;
+    rejectLoaded(e);
+    app.unmount();
+  });
   await app.waitUntilExit();
+  if (failure !== undefined) {
+    const { reportError } = await import('../commands/errors.ts');
+    return reportError(o.io, failure, false);
+  }
   return code;
+}
+
+async function load(args: ParsedArgs, io: Io): Promise<Loaded> {
+  const [core, { setupClient }] = await Promise.all([import('@apikey/core'), import('../commands/client.ts')]);
+  const setup = await setupClient(args.global, io);
+  if (setup.sandbox) await seedSandbox(setup.client);
+  return { client: setup.client, core, endpoint: setup.endpoint, sandbox: setup.sandbox };
 }
 
 /** The sandbox starts with a few keys so list, rotate and delete have something to show. */

@@ -2,7 +2,7 @@
 
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
-import { isApiKeyError, redact } from '@apikey/core';
+import { useWizard } from './wizard-context.tsx';
 
 export function Header({ sandbox, endpoint, title }: { sandbox: boolean; endpoint: string; title: string }) {
   return (
@@ -33,9 +33,13 @@ export function Hint({ children }: { children: string }) {
 }
 
 export function ErrorBox({ error }: { error: unknown }) {
-  const message = redact(error instanceof Error ? error.message : String(error));
-  const hint = isApiKeyError(error) && 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined;
-  const status = isApiKeyError(error) && error.status !== undefined ? ` (HTTP ${error.status})` : '';
+  const { core } = useWizard();
+  const raw = error instanceof Error ? error.message : String(error);
+  // Errors come from the client, so core has loaded; without it, say less rather than risk an unredacted line.
+  const message = core ? core.redact(raw) : 'request failed';
+  const known = core?.isApiKeyError(error) ? error : undefined;
+  const hint = known && 'hint' in known && typeof known.hint === 'string' ? known.hint : undefined;
+  const status = known?.status !== undefined ? ` (HTTP ${known.status})` : '';
   return (
     <Box flexDirection="column">
       <Text color="red">✖ {message}{status}</Text>

@@ -1,0 +1,34 @@
+// Owns which command lines open the wizard and where it starts. Core-free, so main.ts can decide and render
+// the first frame before core (and zod) are loaded.
+
+import type { ParsedArgs } from './args.ts';
+
+export type WizardRoute =
+  | { screen: 'menu' }
+  | { screen: 'create'; name?: string; description?: string }
+  | { screen: 'rotate'; apiKeyId?: string; keyType?: 'PRIMARY' | 'SECONDARY' }
+  | { screen: 'delete'; apiKeyId?: string };
+
+/** The wizard's starting screen for an interactive run, or undefined when the command is scriptable anyway. */
+export function wizardRouteFor(args: ParsedArgs): WizardRoute | undefined {
+  const { flags } = args;
+  switch (args.command) {
+    case undefined:
+      return { screen: 'menu' };
+    case 'create':
+      if (flags['dry-run'] === true) return undefined;
+      return {
+        screen: 'create',
+        ...(typeof flags.name === 'string' ? { name: flags.name } : {}),
+        ...(typeof flags.description === 'string' ? { description: flags.description } : {}),
+      };
+    case 'rotate': {
+      const keyType = flags.primary ? 'PRIMARY' : flags.secondary ? 'SECONDARY' : undefined;
+      return { screen: 'rotate', ...(args.apiKeyId !== undefined ? { apiKeyId: args.apiKeyId } : {}), ...(keyType ? { keyType } : {}) };
+    }
+    case 'delete':
+      return { screen: 'delete', ...(args.apiKeyId !== undefined ? { apiKeyId: args.apiKeyId } : {}) };
+    default:
+      return undefined;
+  }
+}
