@@ -1,5 +1,6 @@
 // /apikey create [name] | list | help. Every branch acks first (slash commands are never retried and time out
 // after 3 s); `create` spends the trigger on views.open straight after the ack, before anything slow.
+import { setImmediate } from 'node:timers';
 import type { BoltApp } from '../../bolt.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
