@@ -51,7 +51,13 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const { config, logger } = deps;
   const now = deps.now ?? Date.now;
   const receiver = config.appToken !== undefined
-    ? new SocketModeReceiver({ appToken: config.appToken, logger, customRoutes: [healthz], installerOptions: { port: config.port } })
+    ? new SocketModeReceiver({
+        appToken: config.appToken,
+        logger,
+        customRoutes: [healthz],
+        // The receiver opens the socket with its own Web API client; it must honour SLACK_API_URL too.
+        installerOptions: { port: config.port, ...(config.slackApiUrl !== undefined ? { clientOptions: { slackApiUrl: config.slackApiUrl } } : {}) },
+      })
     : new HTTPReceiver({
         signingSecret: config.signingSecret ?? '',
         endpoints: '/slack/events',
