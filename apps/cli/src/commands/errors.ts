@@ -77,7 +77,6 @@ export function reportError(io: Io, e: unknown, json: boolean): number {
     for (const i of error.issues as { path: string; message: string }[]) lines.push(`  ${flagForPath(i.path)}: ${i.message}`);
   }
   if (typeof error.hint === 'string') lines.push(`hint: ${error.hint}`);
-  if (error.code === 'ERR_APIKEY_CREDENTIALS') lines.push("hint: set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY, or run 'apikey configure'");
   if (e instanceof UsageError) lines.push("Run 'apikey --help' for usage.");
   io.err(`${lines.join('\n')}\n`);
   return code;
