@@ -27,7 +27,7 @@ export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'apikey-cli-hom
 export type RunResult = { code: number | null; stdout: string; stderr: string };
 
 /** Runs `node bin/apikey.mjs …` with only the env given (plus PATH), stdin piped (so never a TTY). */
-export function runCli(args: string[], o: { env?: Record<string, string>; input?: string; home?: string; signalAfterMs?: number } = {}): Promise<RunResult> {
+export function runCli(args: string[], o: { env?: Record<string, string>; input?: string; home?: string; interruptWhen?: () => boolean } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: REPO_ROOT,
@@ -41,7 +41,15 @@ export function runCli(args: string[], o: { env?: Record<string, string>; input?
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(o.input ?? '');
-    if (o.signalAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), o.signalAfterMs);
+    if (o.interruptWhen) {
+      const poll = setInterval(() => {
+        if (o.interruptWhen?.()) {
+          clearInterval(poll);
+          child.kill('SIGINT');
+        }
+      }, 20);
+      child.on('close', () => clearInterval(poll));
+    }
   });
 }
 

@@ -161,7 +161,9 @@ describe('exit codes and error output', () => {
 
   it('exits 130 when interrupted (SIGINT) while a request is in flight', async () => {
     server.emulator.setFaults({ latency: { fixedMs: 5000 } });
-    const r = await runCli(['list', '--json'], { env: env(), signalAfterMs: 700 });
+    // Interrupt once the request is on the wire (the emulator has it and has not answered).
+    const inFlight = () => seen().some((q) => q.method === 'GET' && q.status === null);
+    const r = await runCli(['list', '--json'], { env: env(), interruptWhen: inFlight });
     expect(r.code).toBe(130);
     expect(r.stdout).toBe('');
   });

@@ -82,4 +82,14 @@ describe('wizard in a real terminal (tmux)', () => {
     expect(shot()).toContain('EXIT=130');
     expect(server.emulator.inspect.keys().some((k) => k.apiKeyName === 'abc')).toBe(false);
   });
+
+  it('without credentials the wizard exits 2 with the reason instead of a dead screen', async () => {
+    tmux('new-session', '-d', '-s', 'wiz3', '-x', '100', '-y', '30', '-c', REPO_ROOT, '-e', `HOME=${tempHome()}`, '-e', 'CI=false',
+      `env -u NCLOUD_ACCESS_KEY -u NCLOUD_SECRET_KEY -u NCLOUD_APIGW_ENDPOINT ${process.execPath} ${BIN} create; echo "EXIT=$?"; sleep 60`);
+    const shot = () => tmux('capture-pane', '-p', '-t', 'wiz3').stdout;
+    const deadline = Date.now() + 10_000;
+    while (!shot().includes('EXIT=') && Date.now() < deadline) await sleep(50);
+    expect(shot()).toContain('EXIT=2');
+    expect(shot()).toMatch(/NCLOUD_ACCESS_KEY|apikey configure/);
+  });
 });

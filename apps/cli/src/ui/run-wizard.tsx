@@ -36,6 +36,7 @@ export async function runWizardApp(o: { args: ParsedArgs; io: Io; route: WizardR
   load(o.args, o.io).then(resolveLoaded, (e: unknown) => {
     failure = e;
     rejectLoaded(e);
+    app.clear();
     app.unmount();
   });
   await app.waitUntilExit();
