@@ -65,7 +65,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         logger,
         processBeforeResponse: false,
         // Below Slack's 3 s so an unmatched payload is answered before Slack gives up on it.
-        unhandledRequestTimeoutMillis: 2500,
+        unhandledRequestTimeoutMillis: 2900,
       });
 
   const app = new App({

@@ -111,6 +111,14 @@ describe('slash command', () => {
     const approverHome = await waitFor('approver home', () => standIn.homeView(APPROVER));
     expect(JSON.stringify(approverHome.blocks)).toContain('home-key');
     expect(JSON.stringify(approverHome.blocks)).toContain('"action_id":"approve"');
+    // A missed channel message is recoverable: the Home tab's buttons open the same decision modal.
+    await app.driver.blockAction({ userId: APPROVER, actionId: 'approve', view: approverHome });
+    const modal = await waitFor('approve modal from Home', () => standIn.views(APPROVER).find((v) => v.callback_id === 'apikey_approve'));
+    const firstApprove = (approverHome.blocks as { elements?: { action_id?: string; value?: string }[] }[])
+      .flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'approve');
+    expect(modal.private_metadata).toBe(firstApprove?.value);
+    expect((await app.store.getRequest(modal.private_metadata))?.state).toBe('pending');
+
     await app.driver.appHomeOpened('U0HOME');
     const own = await waitFor('requester home', () => standIn.homeView('U0HOME'));
     expect(JSON.stringify(own.blocks)).toContain('home-key');
