@@ -73,7 +73,7 @@ describe('NCP failures', () => {
     expect(updatesOf(message.ts).some((b) => b.includes('messages_tab_disabled'))).toBe(true);
     const refused = standIn.calls('chat.postMessage').filter((c) => c.response.body['error'] === 'messages_tab_disabled');
     expect(refused).toHaveLength(2);
-    expect((await app.store.getRequest(request.id))?.state).toBe('delivered');
+    await waitFor('delivered state', async () => ((await app.store.getRequest(request.id))?.state === 'delivered' ? true : undefined));
     expect(standIn.dms(REQUESTER).filter((m) => m.text?.includes('"dm-refused" was approved'))).toHaveLength(1);
   });
 
@@ -88,7 +88,7 @@ describe('NCP failures', () => {
     const delivered = standIn.calls('chat.postMessage').find((c) => String(c.args['text']).includes('"rate-limited" was approved') && c.response.status === 200);
     expect(delivered!.at - limited!.at).toBeGreaterThanOrEqual(900); // Retry-After honoured, not hammered
     expect(dm).toBeDefined();
-    expect((await app.store.getRequest(request.id))?.state).toBe('delivered');
+    await waitFor('delivered state', async () => ((await app.store.getRequest(request.id))?.state === 'delivered' ? true : undefined));
   });
 });
 
