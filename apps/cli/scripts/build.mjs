@@ -1,4 +1,4 @@
-// Builds apps/cli/dist: an ESM bundle for Node 20 whose entry (main.js) is small and whose Ink/React UI,
+// Builds apps/cli/dist: an ESM bundle for Node 20 whose entry (main.js) is one small file and whose Ink/React UI,
 // core client and emulator are separate chunks loaded with import() only when a command needs them.
 // Writes into a temp dir first and moves files in with main.js last, so a concurrent run never sees half a build.
 
@@ -38,14 +38,41 @@ export function bundleOptions({ entryPoints, outdir }) {
   };
 }
 
+// The entry (main.js) is built on its own, without splitting, so `apikey --help` loads exactly one small file: with
+// splitting, esbuild would move code it shares with the lazy parts (UsageError, mode) into extra chunk files that
+// every start-up then has to resolve and load. The lazy parts are a second, split build whose entries main.js
+// imports by their output names. (They share no class instances with main.js, so the duplicated code is harmless.)
+const LAZY_ENTRIES = {
+  run: 'src/commands/run.ts',
+  'run-wizard': 'src/ui/run-wizard.tsx',
+};
+
+const lazyImportsAsOutputs = {
+  name: 'lazy-imports-as-outputs',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(commands\/run\.ts|ui\/run-wizard\.tsx)$/ }, (args) => ({
+      path: `./${args.path.includes('wizard') ? 'run-wizard' : 'run'}.js`,
+      external: true,
+    }));
+  },
+};
+
 export async function build() {
   const esbuild = await import('esbuild');
   const tmp = join(CLI_ROOT, `.dist-tmp-${process.pid}-${Date.now()}`);
   try {
-    await esbuild.build(bundleOptions({ entryPoints: { main: join(CLI_ROOT, 'src/main.ts') }, outdir: tmp }));
+    const lazy = Object.fromEntries(Object.entries(LAZY_ENTRIES).map(([k, v]) => [k, join(CLI_ROOT, v)]));
+    await esbuild.build(bundleOptions({ entryPoints: lazy, outdir: tmp }));
+    await esbuild.build({
+      ...bundleOptions({ entryPoints: { main: join(CLI_ROOT, 'src/main.ts') }, outdir: tmp }),
+      splitting: false,
+      banner: {},
+      plugins: [lazyImportsAsOutputs],
+    });
     mkdirSync(join(DIST, 'chunks'), { recursive: true });
     // Chunk names carry a content hash, so moving one over an identical file from a concurrent build is harmless.
     for (const f of readdirSync(join(tmp, 'chunks'))) renameSync(join(tmp, 'chunks', f), join(DIST, 'chunks', f));
+    for (const name of Object.keys(LAZY_ENTRIES)) renameSync(join(tmp, `${name}.js`), join(DIST, `${name}.js`));
     renameSync(join(tmp, 'main.js'), join(DIST, 'main.js'));
     pruneOldChunks();
   } finally {

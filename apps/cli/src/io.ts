@@ -1,6 +1,7 @@
 // Owns the process boundary the commands write to, so they can be driven with fakes and stdout stays JSON-only.
 
 import process from 'node:process';
+import { isatty } from 'node:tty';
 
 export type Io = {
   out(text: string): void;
@@ -14,12 +15,13 @@ export type Io = {
 
 export function processIo(noColorFlag: boolean): Io {
   const env = process.env;
-  const stdoutIsTTY = process.stdout.isTTY === true;
+  // isatty(fd) rather than process.stdin.isTTY: touching process.stdin builds a stream, which --help never needs.
+  const stdoutIsTTY = isatty(1);
   return {
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     env,
-    stdinIsTTY: process.stdin.isTTY === true,
+    stdinIsTTY: isatty(0),
     stdoutIsTTY,
     color: stdoutIsTTY && !noColorFlag && !noColorEnv(env),
   };
