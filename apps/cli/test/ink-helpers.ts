@@ -4,7 +4,6 @@
 import { expect, vi } from 'vitest';
 
 export const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
-// eslint-disable-next-line no-control-regex
 export const plain = (s = '') => s.replace(/\u001B\[[0-9;]*[A-Za-z]/g, '');
 
 export async function until(frame: () => string | undefined, text: string | RegExp): Promise<void> {

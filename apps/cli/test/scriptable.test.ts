@@ -45,7 +45,6 @@ describe('create', () => {
     expect(r.stdout).toContain(stored?.primaryKey);
     expect(r.stdout).toContain(stored?.secondaryKey);
     expect(r.stdout).toContain('Store these keys now');
-    // eslint-disable-next-line no-control-regex
     expect(r.stdout).not.toMatch(/\u001B\[/);
   });
 

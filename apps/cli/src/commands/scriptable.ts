@@ -137,7 +137,6 @@ function checkDescription(description: string): void {
 }
 
 function checkFilter(filter: string): void {
-  // eslint-disable-next-line no-control-regex
   if (countCodePoints(filter) > 20 || /[\u0000-\u001f\u007f]/.test(filter)) {
     throw new UsageError('--name filter must be at most 20 characters without control characters');
   }

@@ -117,7 +117,6 @@ function Creating({ name, description, onCreated, onFailed }: {
       (e: unknown) => { if (live) onFailed(e); },
     );
     return () => { live = false; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return <Spinner label={`Creating "${name.trim()}"…`} />;
 }

@@ -70,7 +70,6 @@ function Deleting({ apiKey, onDone, onFailed }: { apiKey: ApiKey; onDone: () => 
     let live = true;
     run((signal) => client.deleteApiKey(apiKey.apiKeyId, { signal })).then(() => { if (live) onDone(); }, (e: unknown) => { if (live) onFailed(e); });
     return () => { live = false; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return <Spinner label={`Deleting "${apiKey.apiKeyName}"…`} />;
 }

@@ -38,7 +38,6 @@ export function KeyList({ title, onPick, onBack }: { title: string; onPick?: (k:
       (error: unknown) => { if (live) setLoad({ state: 'failed', error }); },
     );
     return () => { live = false; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const visible = load.state === 'ready' ? filterKeys(load.keys, filter) : [];

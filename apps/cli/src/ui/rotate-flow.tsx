@@ -46,7 +46,6 @@ export function LoadKey({ id, onLoaded, onFailed }: { id: string; onLoaded: (k: 
     let live = true;
     run((signal) => client.getApiKey(id, { signal })).then((k) => { if (live) onLoaded(k); }, (e: unknown) => { if (live) onFailed(e); });
     return () => { live = false; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return <Spinner label={`Loading ${id}…`} />;
 }
@@ -93,7 +92,6 @@ function Rotating({ apiKey, type, onDone, onFailed }: { apiKey: ApiKey; type: Ke
     let live = true;
     run((signal) => client.regenerateApiKey(apiKey.apiKeyId, type, { signal })).then((k) => { if (live) onDone(k); }, (e: unknown) => { if (live) onFailed(e); });
     return () => { live = false; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
   return <Spinner label={`Regenerating the ${type.toLowerCase()} key…`} />;
 }
