@@ -157,4 +157,29 @@ describe('restart', () => {
       await second.stop();
     }
   });
+  it('does not adopt a same-named key that another request already owns', async () => {
+    const now = Date.now();
+    const base = { teamId: standIn.teamId, apiKeyName: 'twin-name', apiKeyDescription: '', justification: 'twins', createdAt: now, expiresAt: now + 3_600_000 };
+    const a = await store.createRequest({ ...base, requesterId: REQUESTER }, REQUESTER);
+    const b = await store.createRequest({ ...base, requesterId: 'U0TWIN' }, 'U0TWIN');
+    await store.transition(a.id, 'pending', 'approved', { decidedBy: APPROVER, decidedAt: now, createStartedAt: now }, undefined,
+      [{ kind: 'create_key', payload: {}, notBefore: now }]);
+    const direct = createApiGatewayClient({ credentials: { accessKey: 'SANDBOX_ACCESS_KEY', secretKey: 'SANDBOX_SECRET_KEY' }, endpoint: ncp.url });
+    const bKey = await direct.createApiKey({ apiKeyName: 'twin-name' });
+    await store.transition(b.id, 'pending', 'approved', { decidedBy: APPROVER, decidedAt: now });
+    await store.transition(b.id, 'approved', 'created', { apiKeyId: bKey.apiKeyId });
+
+    const replica = await startApp({ standIn, ncp, store, workerId: 'replica-3' });
+    try {
+      const done = await waitFor('a delivered', async () => {
+        const r = await store.getRequest(a.id);
+        return r?.state === 'delivered' ? r : undefined;
+      });
+      expect(done.apiKeyId).toBeDefined();
+      expect(done.apiKeyId).not.toBe(bKey.apiKeyId);
+      expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'twin-name')).toHaveLength(2);
+    } finally {
+      await replica.stop();
+    }
+  });
 });

@@ -21,10 +21,17 @@ async function findAdoptableKey(ctx: WorkflowContext, r: KeyRequest): Promise<Ap
   if (r.createStartedAt === undefined) return undefined;
   // NCP's modTime may have one-second precision, so compare against the start of that second.
   const since = Math.floor(r.createStartedAt / 1000) * 1000;
+  let taken: Set<string> | undefined;
   for await (const key of ctx.ncp.iterateApiKeys({ apiKeyName: r.apiKeyName })) {
     if (key.apiKeyName !== r.apiKeyName || key.modTime === undefined) continue;
     const mod = Date.parse(key.modTime);
-    if (Number.isFinite(mod) && mod >= since) return key;
+    if (!Number.isFinite(mod) || mod < since) continue;
+    // Another request with the same name may have created its key in the same window: never hand one
+    // requester a key that already belongs to someone else.
+    taken ??= new Set((await ctx.store.listByState(['approved', 'created', 'delivered', 'failed'], 1000))
+      .filter((other) => other.id !== r.id && other.apiKeyId !== undefined)
+      .map((other) => other.apiKeyId as string));
+    if (!taken.has(key.apiKeyId)) return key;
   }
   return undefined;
 }
