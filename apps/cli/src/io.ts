@@ -1,7 +1,6 @@
 // Owns the process boundary the commands write to, so they can be driven with fakes and stdout stays JSON-only.
+// Uses the process global and getBuiltinModule rather than ESM imports of builtins (see main.ts for why).
 
-import process from 'node:process';
-import { isatty } from 'node:tty';
 
 export type Io = {
   out(text: string): void;
@@ -14,6 +13,7 @@ export type Io = {
 };
 
 export function processIo(noColorFlag: boolean): Io {
+  const { isatty } = process.getBuiltinModule('node:tty');
   const env = process.env;
   // isatty(fd) rather than process.stdin.isTTY: touching process.stdin builds a stream, which --help never needs.
   const stdoutIsTTY = isatty(1);
