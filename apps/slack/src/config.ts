@@ -108,16 +108,16 @@ export function loadConfig(env: Record<string, string | undefined>): SlackAppCon
   // Empty strings count as unset, as shells and .env files often leave them.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => ({
-      variable: String(issue.path[0] ?? 'environment'),
-      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
-    })));
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => ({
+    variable: String(issue.path[0] ?? 'environment'),
+    message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message,
+  }));
+  // Cross-variable rule, checked on the raw values so it is reported together with everything else.
+  if (cleaned.SLACK_APP_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined) {
+    problems.push({ variable: 'SLACK_SIGNING_SECRET', message: 'is required in HTTP mode (set SLACK_APP_TOKEN for Socket Mode)' });
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  if (e.SLACK_APP_TOKEN === undefined && (e.SLACK_SIGNING_SECRET === undefined || e.SLACK_SIGNING_SECRET === '')) {
-    throw new ConfigError([{ variable: 'SLACK_SIGNING_SECRET', message: 'is required in HTTP mode (set SLACK_APP_TOKEN for Socket Mode)' }]);
-  }
   const reminderBeforeMs = e.APIKEY_REMINDER_BEFORE ?? Math.min(24 * 3_600_000, Math.floor(e.APIKEY_REQUEST_TTL / 4));
   if (reminderBeforeMs >= e.APIKEY_REQUEST_TTL) {
     throw new ConfigError([{ variable: 'APIKEY_REMINDER_BEFORE', message: 'must be shorter than APIKEY_REQUEST_TTL' }]);

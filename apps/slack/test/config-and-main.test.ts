@@ -64,6 +64,11 @@ describe('configuration', () => {
     expect(err.message).toContain(hint);
   });
 
+  it('reports every bad variable at once', () => {
+    const err = problemsOf({ ...BASE, SLACK_SIGNING_SECRET: undefined, APIKEY_DELIVERY: 'email', APIKEY_APPROVER_CHANNEL: undefined });
+    expect(err.variables.sort()).toEqual(['APIKEY_APPROVER_CHANNEL', 'APIKEY_DELIVERY', 'SLACK_SIGNING_SECRET']);
+  });
+
   it('never echoes a secret in its message', () => {
     const err = problemsOf({ ...BASE, SLACK_BOT_TOKEN: 'xoxp-very-secret-user-token', SLACK_APP_TOKEN: 'xoxb-wrong-kind-secret' });
     expect(err.variables).toEqual(expect.arrayContaining(['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN']));
