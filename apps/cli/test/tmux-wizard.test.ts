@@ -2,6 +2,8 @@
 // port. Creates a key through the menu, reads both keys off the screen, and checks the emulator holds them.
 
 import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, envFor, REPO_ROOT, startEmulator, tempHome, type Served } from './helpers.ts';
 
@@ -91,5 +93,34 @@ describe('wizard in a real terminal (tmux)', () => {
     while (!shot().includes('EXIT=') && Date.now() < deadline) await sleep(50);
     expect(shot()).toContain('EXIT=2');
     expect(shot()).toMatch(/NCLOUD_ACCESS_KEY|apikey configure/);
+  });
+
+  it('configure in a real terminal shows the access key, masks the secret, and writes 0600', async () => {
+    const home = tempHome();
+    tmux('new-session', '-d', '-s', 'cfg', '-x', '100', '-y', '30', '-c', REPO_ROOT, '-e', `HOME=${home}`, '-e', 'CI=false',
+      `${process.execPath} ${BIN} configure --profile tty; echo "EXIT=$?"; sleep 60`);
+    const shot = () => tmux('capture-pane', '-p', '-t', 'cfg').stdout;
+    const waitFor = async (text: string) => {
+      const deadline = Date.now() + 10_000;
+      while (!shot().includes(text)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}:\n${shot()}`);
+        await sleep(50);
+      }
+      await sleep(50);
+    };
+    await waitFor('NCP access key');
+    tmux('send-keys', '-t', 'cfg', '-l', 'AKVISIBLE123');
+    await waitFor('AKVISIBLE123');
+    tmux('send-keys', '-t', 'cfg', 'Enter');
+    await waitFor('NCP secret key');
+    tmux('send-keys', '-t', 'cfg', '-l', 'TopSecretValue99');
+    await waitFor('*'.repeat(16));
+    expect(shot()).not.toContain('TopSecretValue99');
+    tmux('send-keys', '-t', 'cfg', 'Enter');
+    await waitFor('EXIT=0');
+    expect(shot()).not.toContain('TopSecretValue99');
+    const file = join(home, '.ncloud', 'configure');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toBe('[tty]\nncloud_access_key_id=AKVISIBLE123\nncloud_secret_access_key=TopSecretValue99\n');
   });
 });

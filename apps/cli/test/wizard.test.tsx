@@ -236,6 +236,22 @@ describe('menu, list, rotate, delete', () => {
     await until(w.lastFrame, '2/3');
   });
 
+  it('pages through a long list with PgDn/PgUp and jumps with End', async () => {
+    const many = fakeClient(Array.from({ length: 30 }, (_, i) => ({ apiKeyName: `key-${String(i).padStart(2, '0')}` })));
+    const w = await mount({ screen: 'menu' }, many);
+    w.stdin.write('l');
+    await until(w.lastFrame, '1/30');
+    expect(w.frame()).not.toContain('key-29');
+    w.stdin.write('\u001B[6~');
+    await until(w.lastFrame, '13/30');
+    w.stdin.write('\u001B[5~');
+    await until(w.lastFrame, '1/30');
+    w.stdin.write('\u001B[F');
+    await until(w.lastFrame, '30/30');
+    expect(w.frame()).toContain('key-29');
+    expect(w.frame()).not.toContain('key-00');
+  });
+
   it('rotates the secondary key of a picked key after confirmation', async () => {
     const client = three();
     const w = await mount({ screen: 'menu' }, client);
