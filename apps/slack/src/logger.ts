@@ -19,6 +19,19 @@ function describe(value: unknown): string {
   }
 }
 
+// @slack/web-api logs whole request bodies and results at DEBUG, and those carry the keys (the DM's blocks,
+// the reveal modal) in prose that name-based redaction cannot recognise. Keep the line, drop the payload.
+const PAYLOAD_LINE = /^(http request body|http request result): .*/s;
+
+function withoutPayloads(text: string): string {
+  return text.replace(PAYLOAD_LINE, (_m, label: string) => `${label}: [${text.length} chars omitted]`);
+}
+
+// Last line of defence: NCP key values are 40 alphanumerics; mask any such standalone run.
+function maskKeyLike(text: string): string {
+  return text.replace(/(?<![A-Za-z0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g, '[key-like value redacted]');
+}
+
 export type AppLogger = Logger & { child(name: string): AppLogger };
 
 export function createLogger(opts: {
@@ -34,8 +47,8 @@ export function createLogger(opts: {
 
   const write = (at: Level, parts: unknown[]): void => {
     if (ORDER[at] < ORDER[level]) return;
-    const text = parts.map(describe).join(' ');
-    sink(redact(`${new Date().toISOString()} ${at.toUpperCase()} [${name}] ${text}`, secrets));
+    const text = withoutPayloads(parts.map(describe).join(' '));
+    sink(maskKeyLike(redact(`${new Date().toISOString()} ${at.toUpperCase()} [${name}] ${text}`, secrets)));
   };
 
   const logger: AppLogger = {

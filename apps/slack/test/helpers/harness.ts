@@ -67,6 +67,8 @@ export async function startApp(o: {
     APIKEY_APPROVER_CHANNEL: APPROVER_CHANNEL,
     APIKEY_APPROVERS: `${APPROVER},${APPROVER_2},${GROUP}`,
     APIKEY_MAX_ATTEMPTS: '3',
+    // Debug level on purpose: the leak checks must cover Bolt's and the Web API client's chattiest output.
+    LOG_LEVEL: 'debug',
     ...o.env,
   });
   const logs: string[] = [];
