@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const deno = join(root, 'node_modules', '.bin', 'deno');
+// The package's own binary, not the .bin shim (a Node wrapper that would add a Node start-up to every run).
+const deno = join(root, 'node_modules', 'deno', 'deno');
 const tsx = ['--import', 'tsx'];
 
 const benches = [
