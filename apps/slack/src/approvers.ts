@@ -4,8 +4,6 @@ import type { WebClient } from './bolt.ts';
 
 export type ApproverDirectory = {
   isApprover(userId: string): Promise<boolean>;
-  /** Every known approver user id (explicit ids plus current group members); groups that fail to load are skipped. */
-  listApprovers(): Promise<string[]>;
   /** Mention text for the approver message: `<@U…>` and `<!subteam^S…>`. */
   mentions(): string;
 };
@@ -40,14 +38,6 @@ export function createApproverDirectory(opts: {
         if ((await members(group)).has(userId)) return true;
       }
       return false;
-    },
-    async listApprovers() {
-      const all = new Set(opts.users);
-      for (const group of opts.groups) {
-        const set = await members(group).catch(() => new Set<string>());
-        for (const id of set) all.add(id);
-      }
-      return [...all];
     },
     mentions() {
       return [...opts.users.map((u) => `<@${u}>`), ...opts.groups.map((g) => `<!subteam^${g}>`)].join(' ');

@@ -3,10 +3,12 @@
 // button would not have let in) are refused at submit time too.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackStandIn, StoredView } from '@apikey/slack-testkit';
+import { createApproverDirectory } from '../src/approvers.ts';
 import {
   APPROVER,
   APPROVER_2,
   APPROVER_CHANNEL,
+  GROUP,
   GROUP_MEMBER,
   OUTSIDER,
   REQUESTER,
@@ -119,6 +121,19 @@ describe('authorisation', () => {
     const late = await app.driver.viewSubmission({ userId: APPROVER, view });
     expect(late.errors?.comment).toContain('expired');
     expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'late-key')).toHaveLength(0);
+  });
+});
+
+describe('approver directory', () => {
+  it('caches user-group members but never a failed lookup', async () => {
+    const dir = createApproverDirectory({ users: [APPROVER], groups: [GROUP], client: app.slack.app.client, cacheMs: 60_000 });
+    standIn.fail('usergroups.users.list', 'fatal_error', { times: 1 });
+    await expect(dir.isApprover(GROUP_MEMBER)).rejects.toThrow(/fatal_error/);
+    expect(await dir.isApprover(GROUP_MEMBER)).toBe(true);
+    const calls = standIn.calls('usergroups.users.list').length;
+    expect(await dir.isApprover(OUTSIDER)).toBe(false);
+    expect(await dir.isApprover(APPROVER)).toBe(true);
+    expect(standIn.calls('usergroups.users.list').length).toBe(calls);
   });
 });
 
