@@ -26,7 +26,6 @@ beforeAll(async () => {
   app = await startApp({ standIn, ncp });
 });
 afterAll(async () => {
-  if (process.env.DUMP_LOGS) console.log(app?.logs.join("\n"));
   await app?.stop();
   await standIn?.close();
   await ncp?.close();
