@@ -133,6 +133,19 @@ describe('start-up and workspace checks', () => {
     await expect(startApp({ standIn, ncp, env: { SLACK_BOT_TOKEN: 'xoxb-not-the-right-one' } })).rejects.not.toThrow(/not-the-right-one/);
   });
 
+  it('answers 401 to unsigned, badly signed or stale requests and does nothing', async () => {
+    const opened = standIn.calls('views.open').length;
+    const body = new URLSearchParams({
+      command: '/apikey', text: 'create forged', user_id: 'U0FORGER', team_id: standIn.teamId, channel_id: 'C0TESTCHAN',
+      trigger_id: standIn.createTriggerId('U0FORGER'), response_url: standIn.createResponseUrl({ userId: 'U0FORGER', channelId: 'C0TESTCHAN' }),
+    }).toString();
+    expect((await app.driver.send({ body, signature: 'bad' })).status).toBe(401);
+    expect((await app.driver.send({ body, signature: 'none' })).status).toBe(401);
+    expect((await app.driver.send({ body, timestamp: Math.floor(Date.now() / 1000) - 600 })).status).toBe(401);
+    expect(standIn.calls('views.open').length).toBe(opened);
+    expect(await app.store.listByRequester(standIn.teamId, 'U0FORGER', 5)).toHaveLength(0);
+  });
+
   it('ignores validly signed requests from another workspace', async () => {
     const foreign = createSlackDriver({ appUrl: app.url, signingSecret: SIGNING_SECRET, standIn, teamId: 'T0OTHERWS' });
     const opened = standIn.calls('views.open').length;
