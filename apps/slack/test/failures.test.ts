@@ -86,7 +86,10 @@ describe('NCP failures', () => {
     const limited = standIn.calls('chat.postMessage').find((c) => c.response.status === 429);
     expect(limited).toBeDefined();
     const delivered = standIn.calls('chat.postMessage').find((c) => String(c.args['text']).includes('"rate-limited" was approved') && c.response.status === 200);
-    expect(delivered!.at - limited!.at).toBeGreaterThanOrEqual(900); // Retry-After honoured, not hammered
+    // Retry-After honoured, not hammered: a lower bound, so slowness cannot make it fail, only a missing wait.
+    expect(delivered!.at - limited!.at).toBeGreaterThanOrEqual(900);
+    const item = (await app.store.listOutbox(request.id)).find((i) => i.kind === 'deliver_key');
+    expect(item).toMatchObject({ attempts: 2, lastError: 'Slack rate-limited the app' });
     expect(dm).toBeDefined();
     await waitFor('delivered state', async () => ((await app.store.getRequest(request.id))?.state === 'delivered' ? true : undefined));
   });
