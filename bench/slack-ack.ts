@@ -1,13 +1,16 @@
 // Slack app benchmark (run: node --import tsx bench/slack-ack.ts).
 // 1. Slash-command ack latency under 50 concurrent requests: the real app (`/apikey create`: ack, then
 //    views.open) against a bare Bolt app that only acks, interleaved round by round so machine noise hits
-//    both alike. Reports p50/p99 and the p99 ratio (target ≤ 1.3×; Slack allows 3 s).
+//    both alike. Reports p50/p99 and the p99 ratio (goal ≤ 1.3×; Slack allows 3 s).
 // 2. Approve-to-DM latency with the NCP emulator adding 100 ms fixed latency per call: from the approve modal
 //    submission to the key DM arriving at the Slack stand-in, over ~30 sequential approvals.
-// The two apps run in this process; Slack (stand-in + signed-request driver) and NCP (emulator) run in a
-// forked load-generator process, as they would be remote in production — otherwise the stand-in's own work
-// on every views.open would be billed to the app under test.
-import { fork } from 'node:child_process';
+// Three processes, as Slack and NCP would be remote in production: this one runs the two apps under test; a
+// forked "slack" process runs the Slack stand-in, the NCP emulator and the drivers; it forks a "load" process
+// that only sends the slash-command POSTs and times them. The timer must not share an event loop with the
+// stand-in: only our app makes the stand-in work (validating every views.open), so that work would delay the
+// timing of our acks and not the bare app's.
+// Speed is measured, not asserted: the process exits 0 with its table unless something crashed.
+import { fork, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -37,27 +40,71 @@ async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promi
   }
 }
 
-/** The forked side: Slack stand-in, NCP emulator, and the load it sends to the two apps. */
-async function loadGenerator(): Promise<void> {
+/** A slash-command POST the slack process hands to the load process, and what comes back. */
+type Send = { id: number; url: string; headers: Record<string, string>; body: string };
+type Sent = { id: number; status: number; text: string; headers: Record<string, string>; ms: number } | { id: number; error: string };
+const MS_HEADER = 'x-bench-ack-ms';
+
+/** The load process: sends each POST it is handed and times it; no other work shares this event loop. */
+function loadSide(): void {
+  process.on('message', (m: Send) => {
+    void (async () => {
+      const t0 = performance.now();
+      try {
+        const res = await fetch(m.url, { method: 'POST', headers: m.headers, body: m.body });
+        const text = await res.text();
+        const ms = performance.now() - t0;
+        process.send!({ id: m.id, status: res.status, text, headers: Object.fromEntries(res.headers), ms } satisfies Sent);
+      } catch (err) {
+        process.send!({ id: m.id, error: err instanceof Error ? err.message : String(err) } satisfies Sent);
+      }
+    })();
+  });
+  process.once('disconnect', () => process.exit(0));
+}
+
+/** A fetch for the driver that has the load process send the request; the response carries its timing. */
+function viaLoadProcess(load: ChildProcess): typeof fetch {
+  let seq = 0;
+  const pending = new Map<number, (s: Sent) => void>();
+  load.on('message', (s: Sent) => { pending.get(s.id)?.(s); pending.delete(s.id); });
+  return (async (input: string | URL | Request, init?: RequestInit) => {
+    const id = seq++;
+    const sent = await new Promise<Sent>((resolve) => {
+      pending.set(id, resolve);
+      load.send({ id, url: String(input), headers: init?.headers as Record<string, string>, body: String(init?.body) } satisfies Send);
+    });
+    if ('error' in sent) throw new Error(`load process: ${sent.error}`);
+    return new Response(sent.text === '' ? null : sent.text, { status: sent.status, headers: { ...sent.headers, [MS_HEADER]: String(sent.ms) } });
+  }) as typeof fetch;
+}
+
+/** The slack process: Slack stand-in, NCP emulator, and the drivers that play Slack towards the two apps. */
+async function slackSide(): Promise<void> {
   const { serve } = await import('@apikey/ncp-emulator');
   const { createSlackDriver, startSlackStandIn } = await import('@apikey/slack-testkit');
+  const load = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const loadExited = new Promise<void>((resolve) => load.once('exit', () => resolve()));
   const standIn = await startSlackStandIn({ signingSecret: SECRET, channels: [CHANNEL] });
   const ncp = await serve({ port: 0, hostname: '127.0.0.1' });
   const ports = new Promise<{ ours: number; bare: number }>((resolve) => process.once('message', (m) => resolve(m as { ours: number; bare: number })));
   process.send!({ type: 'ready', slackUrl: standIn.url, botToken: standIn.botToken, ncpUrl: ncp.url } satisfies Ready);
   const { ours, bare } = await ports;
-  const driverFor = (port: number) => createSlackDriver({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SECRET, standIn });
-  const oursDriver = driverFor(ours);
-  const bareDriver = driverFor(bare);
+  const remoteFetch = viaLoadProcess(load);
+  const driverFor = (port: number, timed: boolean) => createSlackDriver({
+    appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SECRET, standIn, ...(timed ? { fetch: remoteFetch } : {}),
+  });
+  const oursDriver = driverFor(ours, true);
+  const bareDriver = driverFor(bare, true);
+  // The approval flow is timed in this process (submission to DM at the stand-in), so it sends directly.
+  const flowDriver = driverFor(ours, false);
   type Driver = typeof oursDriver;
 
   const burst = (driver: Driver, round: number): Promise<number[]> =>
     Promise.all(Array.from({ length: CONCURRENCY }, async (_, i) => {
-      const t0 = performance.now();
       const res = await driver.slashCommand({ userId: `U0LOAD${String(i).padStart(3, '0')}`, text: process.env.BENCH_TEXT ?? `create bench-${round}-${i}` });
-      const ms = performance.now() - t0;
       if (res.status !== 200) throw new Error(`slash command answered ${res.status}`);
-      return ms;
+      return Number(res.headers.get(MS_HEADER));
     }));
 
   const oursMs: number[] = [];
@@ -101,34 +148,41 @@ async function loadGenerator(): Promise<void> {
   for (let i = 0; i < APPROVALS; i++) {
     const name = `bench-dm-${i}`;
     const requester = `U0REQ${String(i).padStart(3, '0')}`;
-    await oursDriver.slashCommand({ userId: requester, text: `create ${name}` });
+    await flowDriver.slashCommand({ userId: requester, text: `create ${name}` });
     await waitFor(() => standIn.views(requester).find((v) => v.callback_id === 'apikey_create'));
-    await oursDriver.viewSubmission({ userId: requester, callbackId: 'apikey_create', values: { justification: 'bench' } });
+    await flowDriver.viewSubmission({ userId: requester, callbackId: 'apikey_create', values: { justification: 'bench' } });
     const card = await waitFor(() => standIn.messages(CHANNEL).find((m) => m.text?.includes(`"${name}"`) && JSON.stringify(m.blocks).includes('"action_id":"approve"')));
     const before = new Set(standIn.views(APPROVER).map((v) => v.id));
-    await oursDriver.blockAction({ userId: APPROVER, actionId: 'approve', message: card });
+    await flowDriver.blockAction({ userId: APPROVER, actionId: 'approve', message: card });
     const modal = await waitFor(() => standIn.views(APPROVER).find((v) => !before.has(v.id) && v.callback_id === 'apikey_approve'));
     const t0 = performance.now();
-    const res = await oursDriver.viewSubmission({ userId: APPROVER, view: modal });
+    const res = await flowDriver.viewSubmission({ userId: APPROVER, view: modal });
     if (res.text !== '') throw new Error(`approval refused: ${res.text}`);
     approveMs.push((await waitFor(() => dmAt.get(name))) - t0);
   }
   process.send!({ type: 'results', ours: oursMs, bare: bareMs, opened, openFailed, approve: approveMs } satisfies Results);
+  load.disconnect();
+  await loadExited;
   await standIn.close();
   await ncp.close();
 }
 
 /** This side: the two apps under test. */
 async function main(): Promise<void> {
-  const child = fork(fileURLToPath(import.meta.url), ['--load'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child = fork(fileURLToPath(import.meta.url), ['--slack'], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  // Listen for the exit from the start: the slack process may finish before this one stops its apps, and a
+  // listener added after that would wait forever (an unsettled top-level await: Node exits with code 13).
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const messages: unknown[] = [];
   const waiters: ((m: unknown) => void)[] = [];
   child.on('message', (m) => { const w = waiters.shift(); if (w) w(m); else messages.push(m); });
-  const next = () => new Promise<unknown>((resolve, reject) => {
-    if (messages.length > 0) { resolve(messages.shift()); return; }
-    waiters.push(resolve);
-    child.once('exit', (code) => reject(new Error(`load generator exited with ${code}`)));
-  });
+  const next = () => Promise.race([
+    new Promise<unknown>((resolve) => {
+      if (messages.length > 0) resolve(messages.shift());
+      else waiters.push(resolve);
+    }),
+    exited.then((code) => { throw new Error(`slack process exited with ${code} before reporting`); }),
+  ]);
 
   const ready = (await next()) as Ready;
   const { createApiGatewayClient } = await import('@apikey/core');
@@ -170,8 +224,8 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|');
   console.log(`| apikey (/apikey create: ack, then views.open) | ${oursMs.length} | ${fmt(percentile(oursMs, 50))} | ${fmt(percentile(oursMs, 99))} | ${fmt(oursMs.at(-1)!)} |`);
   console.log(`| bare Bolt app (ack only) | ${bareMs.length} | ${fmt(percentile(bareMs, 50))} | ${fmt(percentile(bareMs, 99))} | ${fmt(bareMs.at(-1)!)} |`);
-  console.log(`\np99 ratio apikey / bare: **${ratio.toFixed(2)}×** (target ≤ 1.3×; Slack's limit is 3000 ms)`);
-  console.log(`views.open after the ack: ${r.opened} of ${r.opened + r.openFailed} opened the modal within the 3 s trigger window\n`);
+  console.log(`\np99 ratio apikey / bare: **${ratio.toFixed(2)}×** ${ratio <= 1.3 ? '✔' : '✘'} (goal ≤ 1.3×; Slack's limit is 3000 ms)`);
+  console.log(`views.open after the ack: ${r.opened} of ${r.opened + r.openFailed} opened the modal within the 3 s trigger window ${r.openFailed === 0 ? '✔' : '✘'}\n`);
   console.log(`### Approve-to-DM latency (${APPROVALS} approvals, NCP emulator +100 ms fixed latency per call)\n`);
   console.log('| path | n | p50 ms | p99 ms | max ms | floor ms |');
   console.log('|---|---|---|---|---|---|');
@@ -180,9 +234,10 @@ async function main(): Promise<void> {
   await ours.stop();
   await bare.stop();
   await store.close();
-  await new Promise((resolve) => child.once('exit', resolve));
-  process.exit(ratio <= 1.3 && r.openFailed === 0 ? 0 : 1);
+  const code = await exited;
+  if (code !== 0) throw new Error(`slack process exited with ${code}`);
 }
 
-if (process.argv.includes('--load')) await loadGenerator();
+if (process.argv.includes('--load')) loadSide();
+else if (process.argv.includes('--slack')) await slackSide();
 else await main();
