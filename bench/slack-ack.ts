@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
 const CONCURRENCY = 50;
+const SETTLE_MS = 100;
 const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 30);
 const SECRET = 'bench-signing-secret-0123456789';
 const CHANNEL = 'C0BENCH';
@@ -125,12 +126,20 @@ async function slackSide(): Promise<void> {
   const bareMs: number[] = [];
   let opened = 0;
   let openFailed = 0;
-  // Our app keeps working after the ack (views.open); let that drain before the next burst so both apps meet
-  // the same conditions, and reset the stand-in so its bookkeeping does not grow across rounds.
+  // Our app keeps working after the ack (views.open); let that drain, and let both apps settle after every
+  // burst, so no burst starts while the app is still busy with the previous one (its leftovers would land on
+  // whichever app came next). Reset the stand-in so its bookkeeping does not grow across rounds.
+  const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
+  const bareRound = async (round: number) => {
+    const ms = await burst(bareDriver, round);
+    await settle();
+    return ms;
+  };
   const oursRound = async (round: number, record: boolean) => {
     const ms = await burst(oursDriver, round);
     const drained = Date.now() + 5_000;
     while (standIn.calls('views.open').length < CONCURRENCY && Date.now() < drained) await new Promise((r) => setTimeout(r, 5));
+    await settle();
     if (!record) return;
     oursMs.push(...ms);
     const ok = standIn.calls('views.open').filter((c) => c.response.body['ok'] === true).length;
@@ -139,14 +148,14 @@ async function slackSide(): Promise<void> {
   };
   standIn.reset();
   await oursRound(-1, false); // warm-up: JIT, sockets, first requests
-  await burst(bareDriver, -1);
+  await bareRound(-1);
   for (let round = 0; round < ROUNDS; round++) {
     standIn.reset();
     if (round % 2 === 0) {
       await oursRound(round, true);
-      bareMs.push(...(await burst(bareDriver, round)));
+      bareMs.push(...(await bareRound(round)));
     } else {
-      bareMs.push(...(await burst(bareDriver, round)));
+      bareMs.push(...(await bareRound(round)));
       await oursRound(round, true);
     }
   }
