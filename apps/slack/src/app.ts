@@ -1,10 +1,12 @@
 // Builds the Bolt app (HTTPReceiver with POST /slack/events and GET /healthz, or Socket Mode when an app token
 // is configured), wires the listeners to the workflow, and owns the outbox worker and sweeper lifecycles.
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiGatewayClient } from '@apikey/core';
 import { createApproverDirectory } from './approvers.ts';
 import { App, HTTPReceiver, SocketModeReceiver, type BoltApp, type CustomRoute, type LogLevel } from './bolt.ts';
 import type { SlackAppConfig } from './config.ts';
+import { createAfterAck, createIncomingTracker } from './listeners/after-ack.ts';
 import { registerListeners } from './listeners/index.ts';
 import type { AppLogger } from './logger.ts';
 import type { RequestStore } from './store/request-store.ts';
@@ -89,6 +91,8 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     },
   });
 
+  // Requests seen by the HTTP server (wired in start()), so post-ack Web API calls can wait out a burst.
+  const incoming = createIncomingTracker();
   let worker: OutboxWorker | undefined;
   const ctx: WorkflowContext = {
     config,
@@ -104,6 +108,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       ...(deps.approverCacheMs !== undefined ? { cacheMs: deps.approverCacheMs } : {}),
     }),
     now,
+    afterAck: createAfterAck({ incoming }),
     wake: () => worker?.wake(),
   };
   worker = createOutboxWorker(ctx, { workerId: deps.workerId ?? `w-${Math.random().toString(36).slice(2, 10)}`, ...deps.outbox });
@@ -145,6 +150,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         const listen = { port: config.port, ...(config.host !== undefined ? { host: config.host } : {}) };
         const server = await app.start(listen as never);
         port = (server.address() as AddressInfo | null)?.port;
+        server.on('request', (_req: unknown, res: ServerResponse) => incoming.received(res));
       } else {
         await app.start();
         port = config.port;

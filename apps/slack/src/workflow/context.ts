@@ -4,6 +4,7 @@ import type { ApiGatewayClient } from '@apikey/core';
 import type { ApproverDirectory } from '../approvers.ts';
 import type { WebClient } from '../bolt.ts';
 import type { SlackAppConfig } from '../config.ts';
+import type { AfterAck } from '../listeners/after-ack.ts';
 import type { AppLogger } from '../logger.ts';
 import type { KeyRequestPatch, OutboxItem, RequestStore } from '../store/request-store.ts';
 
@@ -15,6 +16,8 @@ export type WorkflowContext = {
   logger: AppLogger;
   approvers: ApproverDirectory;
   now: () => number;
+  /** Runs a listener's Web API call that follows its ack once the acks of other waiting requests are out. */
+  afterAck: AfterAck;
   /** Asks the local outbox worker to look for due items now instead of at its next poll. */
   wake: () => void;
 };

@@ -1,6 +1,5 @@
 // /apikey create [name] | list | help. Every branch acks first (slash commands are never retried and time out
 // after 3 s); `create` spends the trigger on views.open straight after the ack, before anything slow.
-import { setImmediate } from 'node:timers';
 import type { BoltApp } from '../../bolt.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
@@ -15,11 +14,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
       case 'create': {
         await ack();
         const name = text.slice('create'.length).trim();
-        // Yield once so acks of requests that arrived in the same burst go out before this Web API call's
-        // CPU work; the trigger allows 3 s and the ack is the constraint Slack enforces first.
-        await new Promise<void>((resolve) => setImmediate(resolve));
         try {
-          await client.views.open({ trigger_id: command.trigger_id, view: buildRequestModal({ name }) });
+          // Not ahead of the acks other requests are waiting for; see after-ack.ts.
+          await ctx.afterAck.run(() => client.views.open({ trigger_id: command.trigger_id, view: buildRequestModal({ name }) }));
         } catch (err) {
           const info = describeFailure(err);
           ctx.logger.warn(`could not open the request modal for ${command.user_id}: ${info.message}`);
