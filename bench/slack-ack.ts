@@ -55,7 +55,8 @@ const MS_HEADER = 'x-bench-ack-ms';
  */
 function loadSide(): void {
   const agent = new Agent({ keepAlive: true });
-  process.on('message', (m: Send) => {
+  process.on('message', (batch: Send[]) => { for (const m of batch) send(m); });
+  const send = (m: Send): void => {
     const t0 = performance.now();
     const fail = (err: Error) => process.send!({ id: m.id, error: err.message } satisfies Sent);
     const req = request(m.url, { method: 'POST', headers: m.headers, agent }, (res) => {
@@ -71,7 +72,7 @@ function loadSide(): void {
     });
     req.on('error', fail);
     req.end(m.body);
-  });
+  };
   process.once('disconnect', () => { agent.destroy(); process.exit(0); });
 }
 
@@ -79,12 +80,16 @@ function loadSide(): void {
 function viaLoadProcess(load: ChildProcess): typeof fetch {
   let seq = 0;
   const pending = new Map<number, (s: Sent) => void>();
+  // A burst's requests are built in one turn; hand them over in one message so they leave together.
+  let batch: Send[] = [];
+  const flush = () => { load.send(batch); batch = []; };
   load.on('message', (s: Sent) => { pending.get(s.id)?.(s); pending.delete(s.id); });
   return (async (input: string | URL | Request, init?: RequestInit) => {
     const id = seq++;
     const sent = await new Promise<Sent>((resolve) => {
       pending.set(id, resolve);
-      load.send({ id, url: String(input), headers: init?.headers as Record<string, string>, body: String(init?.body) } satisfies Send);
+      if (batch.length === 0) setImmediate(flush);
+      batch.push({ id, url: String(input), headers: init?.headers as Record<string, string>, body: String(init?.body) });
     });
     if ('error' in sent) throw new Error(`load process: ${sent.error}`);
     return new Response(sent.text === '' ? null : sent.text, { status: sent.status, headers: { ...sent.headers, [MS_HEADER]: String(sent.ms) } });
