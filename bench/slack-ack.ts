@@ -256,6 +256,17 @@ async function main(): Promise<void> {
   console.log(`| apikey (/apikey create: ack, then views.open) | ${oursMs.length} | ${fmt(percentile(oursMs, 50))} | ${fmt(percentile(oursMs, 99))} | ${fmt(oursMs.at(-1)!)} |`);
   console.log(`| bare Bolt app (ack only) | ${bareMs.length} | ${fmt(percentile(bareMs, 50))} | ${fmt(percentile(bareMs, 99))} | ${fmt(bareMs.at(-1)!)} |`);
   console.log(`\np99 ratio apikey / bare: **${ratio.toFixed(2)}×** ${ratio <= 1.3 ? '✔' : '✘'} (goal ≤ 1.3×; Slack's limit is 3000 ms)`);
+  // A second view of the same samples: each round's p99, then the median over rounds. A round's 50 requests
+  // share its fate (one machine hiccup delays them all), so the pooled p99 above is set by a few rounds; this
+  // one says what a typical burst looks like. The goal is judged on the pooled ratio above.
+  const roundP99 = (all: number[]): number => {
+    const perRound: number[] = [];
+    for (let i = 0; i + CONCURRENCY <= all.length; i += CONCURRENCY) perRound.push(percentile(all.slice(i, i + CONCURRENCY).sort((a, b) => a - b), 99));
+    return percentile(perRound.sort((a, b) => a - b), 50);
+  };
+  const oursRoundP99 = roundP99(r.ours);
+  const bareRoundP99 = roundP99(r.bare);
+  console.log(`median over ${ROUNDS} rounds of each round's p99: apikey ${fmt(oursRoundP99)} ms, bare ${fmt(bareRoundP99)} ms → ${(oursRoundP99 / bareRoundP99).toFixed(2)}× (reported, not the goal's statistic)`);
   console.log(`views.open after the ack: ${r.opened} of ${r.opened + r.openFailed} opened the modal within the 3 s trigger window ${r.openFailed === 0 ? '✔' : '✘'}\n`);
   console.log(`### Approve-to-DM latency (${APPROVALS} approvals, NCP emulator +100 ms fixed latency per call)\n`);
   console.log('| path | n | p50 ms | p99 ms | max ms | floor ms |');
