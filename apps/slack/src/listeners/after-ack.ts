@@ -45,10 +45,12 @@ export function createAfterAck(opts: { incoming?: IncomingTracker; quietMs?: num
     run<T>(job: () => Promise<T>): Promise<T> {
       const deadline = now() + maxWaitMs;
       return new Promise<void>((resolve) => {
-        // Checks run in the check phase, after a poll phase has read (and acked) whatever had arrived.
+        // The first check runs in the check phase, after a poll phase has read (and acked) whatever had
+        // arrived; while still busy, re-check on a 1 ms timer rather than every loop turn, so waiting jobs
+        // do not spin the loop (and a core) during the very burst they are waiting out.
         const check = (): void => {
           if (!busy() || now() >= deadline) resolve();
-          else setImmediate(check);
+          else setTimeout(check, 1);
         };
         setImmediate(check);
       }).then(job);
