@@ -88,7 +88,11 @@ describe('approval flow', () => {
       }
       expect(JSON.stringify(call.args['metadata'] ?? '')).not.toContain(key.primaryKey);
     }
-    const audit = (await app.store.listAudit(request.id)).map((e) => e.type);
+    // 'delivered' is recorded just after the DM is posted: wait for it rather than racing the worker.
+    const audit = await waitFor('delivered audit event', async () => {
+      const types = (await app.store.listAudit(request.id)).map((e) => e.type);
+      return types.includes('delivered') ? types : undefined;
+    });
     expect(audit).toEqual(expect.arrayContaining(['requested', 'approved', 'key_created', 'delivered']));
   });
 

@@ -124,7 +124,11 @@ describe('giving up and retrying', () => {
     await app.driver.blockAction({ userId: APPROVER, actionId: 'retry', message });
     await waitFor('key DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"give-up" was approved')));
     expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'give-up')).toHaveLength(1);
-    const audit = (await app.store.listAudit(request.id)).map((e) => e.type);
+    // 'delivered' is recorded just after the DM is posted: wait for it rather than racing the worker.
+    const audit = await waitFor('delivered audit event', async () => {
+      const types = (await app.store.listAudit(request.id)).map((e) => e.type);
+      return types.includes('delivered') ? types : undefined;
+    });
     expect(audit).toEqual(expect.arrayContaining(['creation_failed', 'retried', 'key_created', 'delivered']));
   });
 });
