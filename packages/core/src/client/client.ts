@@ -119,11 +119,16 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
 
   const keyPath = (id: string): string => `/api-keys/${pathSegment(id)}`;
 
-  async function listPage(q: { apiKeyName?: string | undefined; limit?: number | undefined; offset?: number | undefined }, signal: AbortSignal | undefined): Promise<ApiKeyPage> {
-    const name = q.apiKeyName === '' ? undefined : q.apiKeyName;
-    const req = prepare('GET', '/api-keys', buildQuery([['apiKeyName', name], ['limit', q.limit], ['offset', q.offset]]));
+  // One GET /api-keys for both a single page and each step of iteration; an empty name filter means none.
+  async function fetchKeyList(apiKeyName: string | undefined, limit: number | undefined, offset: number | undefined, signal: AbortSignal | undefined, closeConnection = false) {
+    const req = prepare('GET', '/api-keys', buildQuery([['apiKeyName', apiKeyName === '' ? undefined : apiKeyName], ['limit', limit], ['offset', offset]]));
+    if (closeConnection) req.closeConnection = true;
     const res = await sendIdempotent(ctx, req, signal);
-    const body = parseBody(res, apiKeyListResponseSchema, req, '{ apiKeys: [...], total }');
+    return parseBody(res, apiKeyListResponseSchema, req, '{ apiKeys: [...], total }');
+  }
+
+  async function listPage(q: { apiKeyName?: string | undefined; limit?: number | undefined; offset?: number | undefined }, signal: AbortSignal | undefined): Promise<ApiKeyPage> {
+    const body = await fetchKeyList(q.apiKeyName, q.limit, q.offset, signal);
     const page: ApiKeyPage = { apiKeys: body.apiKeys, total: body.total ?? (q.offset ?? 0) + body.apiKeys.length };
     if (body.initialCount !== undefined) page.initialCount = body.initialCount;
     return page;
@@ -133,10 +138,7 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
     const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
     let offset = 0;
     for (;;) {
-      const req = prepare('GET', '/api-keys', buildQuery([['apiKeyName', q.apiKeyName === '' ? undefined : q.apiKeyName], ['limit', pageSize], ['offset', offset]]));
-      if (closeConnection) req.closeConnection = true;
-      const res = await sendIdempotent(ctx, req, signal);
-      const body = parseBody(res, apiKeyListResponseSchema, req, '{ apiKeys: [...], total }');
+      const body = await fetchKeyList(q.apiKeyName, pageSize, offset, signal, closeConnection);
       for (const k of body.apiKeys) yield k;
       offset += body.apiKeys.length;
       if (body.apiKeys.length === 0) return;
