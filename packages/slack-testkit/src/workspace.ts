@@ -2,7 +2,7 @@
 // that read and change them. Pure state + handlers; HTTP lives in stand-in.ts.
 import { blocksTextLength, validateMessageBlocks, validateView, type Surface } from './block-kit.ts';
 import { truthy } from './parse-request.ts';
-import type { TriggerRegistry } from './trigger-ids.ts';
+import type { TriggerContext, TriggerRegistry } from './trigger-ids.ts';
 import type { EphemeralMessage, JsonObject, SlackUser, StoredMessage, StoredView } from './types.ts';
 
 export type ApiResult = { status?: number; body: JsonObject };
@@ -189,6 +189,19 @@ export function createWorkspace(cfg: WorkspaceConfig) {
     return false;
   }
 
+  /** views.open and views.push: checks the arguments, then spends the trigger only if they are all valid. */
+  function checkModalAndExchange(args: JsonObject): { error: ApiResult } | { view: JsonObject; trigger: TriggerContext } {
+    if (args['trigger_id'] === undefined) return { error: missing('trigger_id') };
+    if (args['view'] === undefined) return { error: missing('view') };
+    const bad = checkViewArg(args['view'], 'modal');
+    if (bad) return { error: bad };
+    const view = args['view'] as JsonObject;
+    if (externalIdTaken(view['external_id'])) return { error: fail('duplicate_external_id') };
+    const t = cfg.triggers.exchange(args['trigger_id']);
+    if (!t.ok) return { error: fail(t.error) };
+    return { view, trigger: t.trigger };
+  }
+
   function stackOf(viewId: string): string[] | undefined {
     const v = views.get(viewId);
     return v ? stacks.get(v.root_view_id) : undefined;
@@ -360,30 +373,20 @@ export function createWorkspace(cfg: WorkspaceConfig) {
     },
 
     'views.open': (args) => {
-      if (args['trigger_id'] === undefined) return missing('trigger_id');
-      if (args['view'] === undefined) return missing('view');
-      const bad = checkViewArg(args['view'], 'modal');
-      if (bad) return bad;
-      if (externalIdTaken((args['view'] as JsonObject)['external_id'])) return fail('duplicate_external_id');
-      const t = cfg.triggers.exchange(args['trigger_id']);
-      if (!t.ok) return fail(t.error);
-      const v = makeView(args['view'] as JsonObject, t.trigger.userId, undefined, null);
+      const t = checkModalAndExchange(args);
+      if ('error' in t) return t.error;
+      const v = makeView(t.view, t.trigger.userId, undefined, null);
       stacks.set(v.id, [v.id]);
       return ok({ view: publicView(v) });
     },
 
     'views.push': (args) => {
-      if (args['trigger_id'] === undefined) return missing('trigger_id');
-      if (args['view'] === undefined) return missing('view');
-      const bad = checkViewArg(args['view'], 'modal');
-      if (bad) return bad;
-      if (externalIdTaken((args['view'] as JsonObject)['external_id'])) return fail('duplicate_external_id');
-      const t = cfg.triggers.exchange(args['trigger_id']);
-      if (!t.ok) return fail(t.error);
+      const t = checkModalAndExchange(args);
+      if ('error' in t) return t.error;
       // A push needs a trigger from an interaction inside an open modal.
       const from = t.trigger.viewId !== undefined ? views.get(t.trigger.viewId) : undefined;
       if (!from || !stacks.has(from.root_view_id)) return fail('invalid_trigger_id');
-      return pushView(from.root_view_id, args['view'] as JsonObject, t.trigger.userId);
+      return pushView(from.root_view_id, t.view, t.trigger.userId);
     },
 
     'views.update': (args) => {
