@@ -37,12 +37,11 @@ import { createTransport } from './transport.ts';
 import { errorFromResponse, type RawResponse } from './response-error.ts';
 import {
   attemptOnce,
+  backOffOrThrow,
   isTransient,
   remainingBudget,
   resolveRetryPolicy,
-  retryDelay,
   sendIdempotent,
-  waitBeforeRetry,
   type PreparedRequest,
   type RequestContext,
 } from './retry.ts';
@@ -191,11 +190,7 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
         const adopted = await reconcile(body.apiKeyName, body.apiKeyDescription, preexisting, startedAt, attempt, error, signal);
         if (adopted !== undefined) return adopted;
       }
-      if (attempt > ctx.policy.retries) throw error;
-      const delay = retryDelay(ctx.policy, attempt, error);
-      if (now() - startedAt + delay >= ctx.policy.deadlineMs) throw error;
-      ctx.emit?.({ type: 'retry', method: req.method, url: req.path, attempt, delayMs: delay, reason: error.status !== undefined ? `HTTP ${error.status}` : error.code });
-      await waitBeforeRetry(ctx, delay, signal, req);
+      await backOffOrThrow(ctx, req, attempt, error, startedAt, signal);
     }
   }
 

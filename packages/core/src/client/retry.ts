@@ -124,12 +124,21 @@ export async function sendIdempotent(ctx: RequestContext, req: PreparedRequest, 
       if (!(e instanceof ApiKeyError) || e instanceof AbortedError) throw e;
       error = e;
     }
-    if (!isTransient(error) || attempt > ctx.policy.retries) throw error;
-    const delay = retryDelay(ctx.policy, attempt, error);
-    if (ctx.now() - startedAt + delay >= ctx.policy.deadlineMs) throw error;
-    ctx.emit?.({ type: 'retry', method: req.method, url: req.path, attempt, delayMs: delay, reason: error.status !== undefined ? `HTTP ${error.status}` : error.code });
-    await waitBeforeRetry(ctx, delay, signal, req);
+    if (!isTransient(error)) throw error;
+    await backOffOrThrow(ctx, req, attempt, error, startedAt, signal);
   }
+}
+
+/**
+ * The step between two attempts of a call that started at `startedAt`: throws `error` when the attempts
+ * or the deadline are spent, otherwise reports the retry and waits out its delay.
+ */
+export async function backOffOrThrow(ctx: RequestContext, req: PreparedRequest, attempt: number, error: ApiKeyError, startedAt: number, signal: AbortSignal | undefined): Promise<void> {
+  if (attempt > ctx.policy.retries) throw error;
+  const delay = retryDelay(ctx.policy, attempt, error);
+  if (ctx.now() - startedAt + delay >= ctx.policy.deadlineMs) throw error;
+  ctx.emit?.({ type: 'retry', method: req.method, url: req.path, attempt, delayMs: delay, reason: error.status !== undefined ? `HTTP ${error.status}` : error.code });
+  await waitBeforeRetry(ctx, delay, signal, req);
 }
 
 export { parseRetryAfter };
