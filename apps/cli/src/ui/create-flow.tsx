@@ -3,14 +3,14 @@
 
 import type { ApiKey } from '@apikey/core';
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { STORE_NOTE } from '../commands/output.ts';
 import { useKeys } from './input-router.tsx';
 import { KeyValues } from './key-values.tsx';
 import { osc52 } from './osc52.ts';
 import { TextFieldView, useTextField } from './use-text-field.tsx';
-import { ErrorBox, Hint, Spinner } from './widgets.tsx';
-import { codePoints, DESCRIPTION_MAX, NAME_MAX, useAbortableRun, useWizard, type CoreFns } from './wizard-context.tsx';
+import { ErrorBox, Hint, RequestStep } from './widgets.tsx';
+import { codePoints, DESCRIPTION_MAX, NAME_MAX, useWizard, type CoreFns } from './wizard-context.tsx';
 
 type Step = 'name' | 'description' | 'review' | 'creating' | 'result' | 'error';
 
@@ -107,18 +107,10 @@ function Review({ name, description, onBack, onConfirm }: { name: string; descri
 function Creating({ name, description, onCreated, onFailed }: {
   name: string; description: string; onCreated: (k: ApiKey) => void; onFailed: (e: unknown) => void;
 }) {
-  const { client } = useWizard();
-  const run = useAbortableRun();
-  useKeys(() => undefined); // swallow keys while the request runs; Ctrl+C still reaches the router
-  useEffect(() => {
-    let live = true;
-    run((signal) => client.createApiKey({ apiKeyName: name, apiKeyDescription: description }, { signal })).then(
-      (k) => { if (live) onCreated(k); },
-      (e: unknown) => { if (live) onFailed(e); },
-    );
-    return () => { live = false; };
-  }, []);
-  return <Spinner label={`Creating "${name.trim()}"…`} />;
+  return (
+    <RequestStep label={`Creating "${name.trim()}"…`} onDone={onCreated} onFailed={onFailed}
+      request={(client, signal) => client.createApiKey({ apiKeyName: name, apiKeyDescription: description }, { signal })} />
+  );
 }
 
 export function CreatedKey({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) {

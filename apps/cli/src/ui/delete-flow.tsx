@@ -2,13 +2,12 @@
 
 import type { ApiKey } from '@apikey/core';
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useKeys } from './input-router.tsx';
 import { KeyList } from './key-list.tsx';
 import { Failure, LoadKey } from './rotate-flow.tsx';
 import { TextFieldView, useTextField } from './use-text-field.tsx';
-import { Hint, Spinner } from './widgets.tsx';
-import { useAbortableRun, useWizard } from './wizard-context.tsx';
+import { Hint, RequestStep } from './widgets.tsx';
 
 type Step =
   | { s: 'pick' } | { s: 'load'; id: string } | { s: 'confirm'; key: ApiKey } | { s: 'working'; key: ApiKey }
@@ -63,15 +62,10 @@ function ConfirmDelete({ apiKey, onYes, onNo }: { apiKey: ApiKey; onYes: () => v
 }
 
 function Deleting({ apiKey, onDone, onFailed }: { apiKey: ApiKey; onDone: () => void; onFailed: (e: unknown) => void }) {
-  const { client } = useWizard();
-  const run = useAbortableRun();
-  useKeys(() => undefined);
-  useEffect(() => {
-    let live = true;
-    run((signal) => client.deleteApiKey(apiKey.apiKeyId, { signal })).then(() => { if (live) onDone(); }, (e: unknown) => { if (live) onFailed(e); });
-    return () => { live = false; };
-  }, []);
-  return <Spinner label={`Deleting "${apiKey.apiKeyName}"…`} />;
+  return (
+    <RequestStep label={`Deleting "${apiKey.apiKeyName}"…`} onDone={onDone} onFailed={onFailed}
+      request={(client, signal) => client.deleteApiKey(apiKey.apiKeyId, { signal })} />
+  );
 }
 
 function Deleted({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) {

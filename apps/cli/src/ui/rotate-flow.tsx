@@ -3,14 +3,13 @@
 
 import type { ApiKey } from '@apikey/core';
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { STORE_NOTE } from '../commands/output.ts';
 import { useCopy } from './create-flow.tsx';
 import { useKeys } from './input-router.tsx';
 import { KeyList } from './key-list.tsx';
 import { KeyValues } from './key-values.tsx';
-import { ErrorBox, Hint, Spinner } from './widgets.tsx';
-import { useAbortableRun, useWizard } from './wizard-context.tsx';
+import { ErrorBox, Hint, RequestStep } from './widgets.tsx';
 
 type KeyType = 'PRIMARY' | 'SECONDARY';
 type Step =
@@ -39,15 +38,7 @@ export function RotateFlow({ apiKeyId, keyType, onBack }: { apiKeyId?: string; k
 }
 
 export function LoadKey({ id, onLoaded, onFailed }: { id: string; onLoaded: (k: ApiKey) => void; onFailed: (e: unknown) => void }) {
-  const { client } = useWizard();
-  const run = useAbortableRun();
-  useKeys(() => undefined);
-  useEffect(() => {
-    let live = true;
-    run((signal) => client.getApiKey(id, { signal })).then((k) => { if (live) onLoaded(k); }, (e: unknown) => { if (live) onFailed(e); });
-    return () => { live = false; };
-  }, []);
-  return <Spinner label={`Loading ${id}…`} />;
+  return <RequestStep label={`Loading ${id}…`} request={(client, signal) => client.getApiKey(id, { signal })} onDone={onLoaded} onFailed={onFailed} />;
 }
 
 function ChooseType({ apiKey, onChoose, onBack }: { apiKey: ApiKey; onChoose: (t: KeyType) => void; onBack: () => void }) {
@@ -85,15 +76,10 @@ function ConfirmRotate({ apiKey, type, onYes, onNo }: { apiKey: ApiKey; type: Ke
 }
 
 function Rotating({ apiKey, type, onDone, onFailed }: { apiKey: ApiKey; type: KeyType; onDone: (k: ApiKey) => void; onFailed: (e: unknown) => void }) {
-  const { client } = useWizard();
-  const run = useAbortableRun();
-  useKeys(() => undefined);
-  useEffect(() => {
-    let live = true;
-    run((signal) => client.regenerateApiKey(apiKey.apiKeyId, type, { signal })).then((k) => { if (live) onDone(k); }, (e: unknown) => { if (live) onFailed(e); });
-    return () => { live = false; };
-  }, []);
-  return <Spinner label={`Regenerating the ${type.toLowerCase()} key…`} />;
+  return (
+    <RequestStep label={`Regenerating the ${type.toLowerCase()} key…`} onDone={onDone} onFailed={onFailed}
+      request={(client, signal) => client.regenerateApiKey(apiKey.apiKeyId, type, { signal })} />
+  );
 }
 
 function Rotated({ apiKey, type, onDone }: { apiKey: ApiKey; type: KeyType; onDone: () => void }) {

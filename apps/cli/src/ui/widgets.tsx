@@ -1,8 +1,10 @@
-// Owns the small shared pieces of the wizard's look: header with the SANDBOX badge, spinner, hints, errors.
+// Owns the small shared pieces of the wizard's look: header with the SANDBOX badge, spinner (and the request
+// step behind one), hints, errors.
 
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
-import { useWizard } from './wizard-context.tsx';
+import { useKeys } from './input-router.tsx';
+import { useAbortableRun, useWizard, type WizardClient } from './wizard-context.tsx';
 
 export function Header({ sandbox, endpoint, title }: { sandbox: boolean; endpoint: string; title: string }) {
   return (
@@ -26,6 +28,21 @@ export function Spinner({ label }: { label: string }) {
     return () => clearInterval(t);
   }, []);
   return <Text><Text color="cyan">{FRAMES[i]}</Text> {label}</Text>;
+}
+
+/** One request started on mount behind a spinner; keys are swallowed meanwhile, Ctrl+C and unmounting abort it. */
+export function RequestStep<T>({ label, request, onDone, onFailed }: {
+  label: string; request: (client: WizardClient, signal: AbortSignal) => Promise<T>; onDone: (v: T) => void; onFailed: (e: unknown) => void;
+}) {
+  const { client } = useWizard();
+  const run = useAbortableRun();
+  useKeys(() => undefined); // Ctrl+C still reaches the router
+  useEffect(() => {
+    let live = true;
+    run((signal) => request(client, signal)).then((v) => { if (live) onDone(v); }, (e: unknown) => { if (live) onFailed(e); });
+    return () => { live = false; };
+  }, []);
+  return <Spinner label={label} />;
 }
 
 export function Hint({ children }: { children: string }) {
