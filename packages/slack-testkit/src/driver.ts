@@ -1,6 +1,7 @@
 // createSlackDriver: plays Slack's side towards a Bolt app — slash commands, view submissions, block actions
 // and events, signed exactly as Slack signs them, with trigger ids and response URLs issued by the stand-in.
 import { signSlackRequest } from './sign.ts';
+import { assertUserId } from './slack-ids.ts';
 import type { EnvelopeType } from './socket-mode.ts';
 import type { SlackStandIn } from './stand-in.ts';
 import type { EphemeralMessage, JsonObject, StoredMessage, StoredView } from './types.ts';
@@ -52,14 +53,6 @@ export type RawRequest = {
  * EphemeralMessage from `standIn.ephemerals(user)` (only its user can click it).
  */
 export type MessageRef = { ts: string; channel?: string } | StoredMessage | EphemeralMessage;
-
-const USER_ID = /^[UW][A-Z0-9]+$/;
-
-function assertUserId(fn: string, userId: unknown): asserts userId is string {
-  if (typeof userId !== 'string' || !USER_ID.test(userId)) {
-    throw new TypeError(`${fn}: userId must be a Slack user id like U0123ABC (got ${JSON.stringify(userId)})`);
-  }
-}
 
 export function createSlackDriver(opts: SlackDriverOptions) {
   const transport = opts.transport ?? 'http';

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { createFaults, type FailOptions, type RateLimitOptions } from './faults.ts';
 import { parseApiRequest } from './parse-request.ts';
+import { assertUserId, USER_ID } from './slack-ids.ts';
 import { createSocketMode, type EnvelopeType, type SocketAck } from './socket-mode.ts';
 import { createTriggerRegistry } from './trigger-ids.ts';
 import type { EphemeralMessage, JsonObject, RecordedCall, SlackUser, StoredMessage, StoredView, TokenStatus } from './types.ts';
@@ -120,12 +121,6 @@ function header(req: IncomingMessage, name: string): string | undefined {
 
 const IDENTIFIER = /^[A-Z][A-Z0-9]{2,}$/;
 
-function assertUserId(fn: string, userId: unknown): asserts userId is string {
-  if (typeof userId !== 'string' || !/^[UW][A-Z0-9]+$/.test(userId)) {
-    throw new TypeError(`${fn}: userId must be a Slack user id like U0123ABC (got ${JSON.stringify(userId)})`);
-  }
-}
-
 export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise<SlackStandIn> {
   const now = opts.now ?? Date.now;
   const botToken = opts.botToken ?? 'xoxb-test-token';
@@ -142,7 +137,7 @@ export async function startSlackStandIn(opts: SlackStandInOptions = {}): Promise
     if (!IDENTIFIER.test(v)) throw new TypeError(`startSlackStandIn: ${name} must look like a Slack id (got ${JSON.stringify(v)})`);
   }
   for (const u of opts.users ?? []) {
-    if (typeof u?.id !== 'string' || !/^[UW][A-Z0-9]+$/.test(u.id)) throw new TypeError(`startSlackStandIn: user id must start with U or W (got ${JSON.stringify(u?.id)})`);
+    if (typeof u?.id !== 'string' || !USER_ID.test(u.id)) throw new TypeError(`startSlackStandIn: user id must start with U or W (got ${JSON.stringify(u?.id)})`);
   }
   for (const id of Object.keys(opts.usergroups ?? {})) {
     if (!/^S[A-Z0-9]+$/.test(id)) throw new TypeError(`startSlackStandIn: usergroup id must start with S (got ${JSON.stringify(id)})`);

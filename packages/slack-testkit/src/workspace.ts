@@ -2,6 +2,7 @@
 // that read and change them. Pure state + handlers; HTTP lives in stand-in.ts.
 import { blocksTextLength, validateMessageBlocks, validateView, type Surface } from './block-kit.ts';
 import { truthy } from './parse-request.ts';
+import { USER_ID } from './slack-ids.ts';
 import type { TriggerContext, TriggerRegistry } from './trigger-ids.ts';
 import type { EphemeralMessage, JsonObject, SlackUser, StoredMessage, StoredView } from './types.ts';
 
@@ -81,7 +82,7 @@ export function createWorkspace(cfg: WorkspaceConfig) {
 
   /** Resolves a `channel` argument for posting; U/W ids open the DM as Slack does. */
   function resolvePostChannel(channel: string): { channel: string } | { error: string } {
-    if (/^[UW][A-Z0-9]+$/.test(channel)) {
+    if (USER_ID.test(channel)) {
       const u = knownUser(channel);
       if (!u) return { error: 'channel_not_found' };
       if (u.is_bot) return { error: 'cannot_dm_bot' };
