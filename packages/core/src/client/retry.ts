@@ -4,7 +4,7 @@
 
 import { AbortedError, ApiKeyError, NetworkError, RateLimitError, ServerError, TimeoutError } from '../errors.ts';
 import type { ClientEvent, RetryOptions } from './types.ts';
-import { errorFromResponse, parseRetryAfter, type RawResponse } from './response-error.ts';
+import { errorFromResponse, type RawResponse } from './response-error.ts';
 import type { Transport } from './transport.ts';
 
 export type RetryPolicy = {
@@ -140,5 +140,3 @@ export async function backOffOrThrow(ctx: RequestContext, req: PreparedRequest, 
   ctx.emit?.({ type: 'retry', method: req.method, url: req.path, attempt, delayMs: delay, reason: error.status !== undefined ? `HTTP ${error.status}` : error.code });
   await waitBeforeRetry(ctx, delay, signal, req);
 }
-
-export { parseRetryAfter };

@@ -34,8 +34,3 @@ function bytesToBase64(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i] as number);
   return btoa(binary);
 }
-
-/** Number of cached keys; exposed for tests that check the cache is reused, never the keys themselves. */
-export function signingKeyCacheSize(): number {
-  return keyCache.size;
-}
