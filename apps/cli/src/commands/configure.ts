@@ -1,7 +1,6 @@
 // Owns `apikey configure`: collects an access key (visible) and a secret key (masked in a terminal, stdin
 // lines otherwise; never a flag) and stores them in one profile of ~/.ncloud/configure without touching the rest.
 
-import { readFileSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import process from 'node:process';
 import type { ParsedArgs } from '../args.ts';
@@ -9,7 +8,7 @@ import type { Io } from '../io.ts';
 import { isCi } from '../mode.ts';
 import { UsageError } from '../usage-error.ts';
 import { EXIT } from './errors.ts';
-import { configurePath, upsertSection, writeConfigureFile } from './profile-file.ts';
+import { configurePath, readIfExists, upsertSection, writeConfigureFile } from './profile-file.ts';
 
 export type ConfigureAnswers = { accessKey: string; secretKey: string };
 
@@ -34,13 +33,7 @@ export async function runConfigure(args: ParsedArgs, io: Io): Promise<number> {
   };
   if (args.global.site) entries.apikey_site = args.global.site;
   if (args.global.endpoint) entries.apikey_endpoint = args.global.endpoint;
-  let existing = '';
-  try {
-    existing = readFileSync(path, 'utf8');
-  } catch (e) {
-    if ((e as { code?: string }).code !== 'ENOENT') throw e;
-  }
-  writeConfigureFile(path, upsertSection(existing, profile, entries));
+  writeConfigureFile(path, upsertSection(readIfExists(path) ?? '', profile, entries));
   io.out(`Saved credentials for profile "${profile}" to ${path} (mode 0600).\n`);
   return EXIT.ok;
 }

@@ -11,15 +11,20 @@ export function configurePath(env: Record<string, string | undefined>): string {
   return join(env.HOME || homedir(), '.ncloud', 'configure');
 }
 
-/** The file's text, or undefined when it does not exist. Warns when group or others can read it. */
-export function readConfigureFile(path: string, io: Io): string | undefined {
-  let text: string;
+/** The file's text, or undefined when it does not exist. */
+export function readIfExists(path: string): string | undefined {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') return undefined;
     throw e;
   }
+}
+
+/** The file's text, or undefined when it does not exist. Warns when group or others can read it. */
+export function readConfigureFile(path: string, io: Io): string | undefined {
+  const text = readIfExists(path);
+  if (text === undefined) return undefined;
   const mode = statSync(path).mode & 0o777;
   if ((mode & 0o077) !== 0) {
     io.err(`warning: ${path} is accessible by group or others (mode ${mode.toString(8).padStart(4, '0')}); it holds your secret key. Fix with: chmod 600 ${path}\n`);
