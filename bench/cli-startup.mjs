@@ -127,6 +127,7 @@ if (hasScript) {
 }
 
 rmSync(helloDir, { recursive: true, force: true });
+rmSync(env.HOME, { recursive: true, force: true });
 const f = (x) => x.toFixed(1);
 console.log(`CLI start-up, ${RUNS} interleaved runs each after ${WARMUP} warm-ups (ms; median / p90)\n`);
 console.log('| measurement | floor / peer | floor median | floor p90 | target | target median | target p90 | ratio (medians) | goal |');
