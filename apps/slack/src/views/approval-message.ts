@@ -50,20 +50,21 @@ function status(r: KeyRequest, maxAttempts: number): { line: string; text: strin
   }
 }
 
+/** The Approve / Deny buttons, here and on the App Home tab; their value is the request id only. */
+export function decisionButtons(r: KeyRequest): types.Button[] {
+  return [
+    { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', text: plain('Approve'), value: r.id },
+    { type: 'button', action_id: DENY_ACTION_ID, style: 'danger', text: plain('Deny'), value: r.id },
+  ];
+}
+
 export function buildApprovalMessage(r: KeyRequest, opts: { maxAttempts: number; approverMentions?: string }): SlackMessage {
   const { line, text } = status(r, opts.maxAttempts);
   const blocks: types.KnownBlock[] = [{ type: 'header', text: plain(`API key request: ${r.apiKeyName}`.slice(0, 150)) }, ...summary(r)];
   blocks.push({ type: 'context', elements: [mrkdwn(line)] });
   if (r.state === 'pending') {
     if (opts.approverMentions) blocks.push({ type: 'context', elements: [mrkdwn(`Approvers: ${opts.approverMentions}`)] });
-    blocks.push({
-      type: 'actions',
-      block_id: 'decision',
-      elements: [
-        { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', text: plain('Approve'), value: r.id },
-        { type: 'button', action_id: DENY_ACTION_ID, style: 'danger', text: plain('Deny'), value: r.id },
-      ],
-    });
+    blocks.push({ type: 'actions', block_id: 'decision', elements: decisionButtons(r) });
   }
   if (r.state === 'failed') {
     blocks.push({

@@ -2,7 +2,7 @@
 // message, so a missed click is recoverable), and the viewer's own requests for everyone.
 import type { types } from '@slack/bolt';
 import type { KeyRequest } from '../store/request-store.ts';
-import { APPROVE_ACTION_ID, DENY_ACTION_ID } from './approval-message.ts';
+import { decisionButtons } from './approval-message.ts';
 import { escapeMrkdwn, mrkdwn, plain, requestLine, slackDate } from './format.ts';
 
 export function buildHomeView(opts: { isApprover: boolean; pending: KeyRequest[]; mine: KeyRequest[] }): types.HomeView {
@@ -18,13 +18,7 @@ export function buildHomeView(opts: { isApprover: boolean; pending: KeyRequest[]
         type: 'section',
         text: mrkdwn(`*${escapeMrkdwn(r.apiKeyName)}* for <@${r.requesterId}> · expires ${slackDate(r.expiresAt)}\n${escapeMrkdwn(r.justification).slice(0, 300)}`),
       });
-      blocks.push({
-        type: 'actions',
-        elements: [
-          { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', text: plain('Approve'), value: r.id },
-          { type: 'button', action_id: DENY_ACTION_ID, style: 'danger', text: plain('Deny'), value: r.id },
-        ],
-      });
+      blocks.push({ type: 'actions', elements: decisionButtons(r) });
     }
   }
   blocks.push({ type: 'divider' }, { type: 'header', text: plain('My requests') });
