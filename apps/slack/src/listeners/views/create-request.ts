@@ -7,7 +7,7 @@ import { enqueueApprovalMessage, enqueueNotify, type WorkflowContext } from '../
 import { describeFailure } from '../../workflow/describe-error.ts';
 import { CREATE_CALLBACK_ID, JUSTIFICATION_MAX } from '../../views/request-modal.ts';
 
-type StateValues = Record<string, Record<string, { value?: string | null }>>;
+export type StateValues = Record<string, Record<string, { value?: string | null }>>;
 
 export function inputValue(values: StateValues, blockId: string): string {
   return values[blockId]?.value?.value ?? '';

@@ -6,9 +6,7 @@ import { APPROVE_CALLBACK_ID, DENY_CALLBACK_ID, REASON_MAX } from '../../views/d
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { decide, type Decision } from '../../workflow/decide.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
-import { inputValue, validateFreeText } from './create-request.ts';
-
-type StateValues = Record<string, Record<string, { value?: string | null }>>;
+import { inputValue, validateFreeText, type StateValues } from './create-request.ts';
 
 export function register(app: BoltApp, ctx: WorkflowContext): void {
   const handle = (decision: Decision, blockId: 'comment' | 'reason') =>
