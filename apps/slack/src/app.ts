@@ -93,7 +93,6 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
 
   // Requests seen by the HTTP server (wired in start()), so post-ack Web API calls can wait out a burst.
   const incoming = createIncomingTracker();
-  let worker: OutboxWorker | undefined;
   const ctx: WorkflowContext = {
     config,
     store: deps.store,
@@ -109,9 +108,10 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     }),
     now,
     afterAck: createAfterAck({ incoming }),
-    wake: () => worker?.wake(),
+    // Only called once a listener or the worker runs, by which time `worker` is set.
+    wake: () => worker.wake(),
   };
-  worker = createOutboxWorker(ctx, { workerId: deps.workerId ?? `w-${Math.random().toString(36).slice(2, 10)}`, ...deps.outbox });
+  const worker = createOutboxWorker(ctx, { workerId: deps.workerId ?? `w-${Math.random().toString(36).slice(2, 10)}`, ...deps.outbox });
   const sweeper = createSweeper(ctx, deps.sweepIntervalMs !== undefined ? { intervalMs: deps.sweepIntervalMs } : {});
 
   app.error(async (err) => {
@@ -131,7 +131,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
   registerListeners(app, ctx);
 
-  const started = { value: false };
+  let started = false;
   return {
     app,
     ctx,
@@ -155,15 +155,15 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         await app.start();
         port = config.port;
       }
-      started.value = true;
-      worker?.start();
+      started = true;
+      worker.start();
       sweeper.start();
       return { port };
     },
     async stop() {
-      await Promise.all([worker?.stop(), sweeper.stop()]);
-      if (started.value) await app.stop();
-      started.value = false;
+      await Promise.all([worker.stop(), sweeper.stop()]);
+      if (started) await app.stop();
+      started = false;
     },
   };
 }
