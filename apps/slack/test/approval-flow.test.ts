@@ -1,16 +1,14 @@
 // End-to-end: /apikey create → modal → approval message → approve/deny → DM, over real loopback HTTP with the
 // real Bolt app, the Slack stand-in and the NCP emulator.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { SlackStandIn } from '@apikey/slack-testkit';
 import {
   APPROVER,
   APPROVER_CHANNEL,
   REQUESTER,
   decideViaSlack,
-  startApp,
-  startNcp,
-  startStandIn,
   submitRequest,
+  useStack,
   waitFor,
   type AppInstance,
   type Ncp,
@@ -20,16 +18,7 @@ let standIn: SlackStandIn;
 let ncp: Ncp;
 let app: AppInstance;
 
-beforeAll(async () => {
-  standIn = await startStandIn();
-  ncp = await startNcp();
-  app = await startApp({ standIn, ncp });
-});
-afterAll(async () => {
-  await app?.stop();
-  await standIn?.close();
-  await ncp?.close();
-});
+useStack({}, (s) => ({ standIn, ncp, app } = s));
 afterEach(() => {
   expect(app.logs.join('\n')).not.toMatch(/xoxb-|test-signing-secret/);
   for (const key of ncp.emulator.inspect.keys()) {

@@ -17,32 +17,19 @@ import {
   createClock,
   decideViaSlack,
   startApp,
-  startNcp,
-  startStandIn,
   submitRequest,
+  useStack,
   waitFor,
   type AppInstance,
-  type Clock,
   type Ncp,
 } from './helpers/harness.ts';
 
 let standIn: SlackStandIn;
 let ncp: Ncp;
 let app: AppInstance;
-let clock: Clock;
+const clock = createClock();
 
-beforeAll(async () => {
-  standIn = await startStandIn();
-  ncp = await startNcp();
-  clock = createClock();
-  app = await startApp({ standIn, ncp, clock, env: { APIKEY_REQUEST_TTL: '2h', APIKEY_REMINDER_BEFORE: '30m' } });
-});
-afterAll(async () => {
-  await app?.stop();
-  if (app) expectNoSecretsInLogs(app, ncp);
-  await standIn?.close();
-  await ncp?.close();
-});
+useStack({ clock, env: { APIKEY_REQUEST_TTL: '2h', APIKEY_REMINDER_BEFORE: '30m' } }, (s) => ({ standIn, ncp, app } = s));
 
 /** Opens an approve modal as a legitimate approver, to be submitted by someone else (a forged submit). */
 async function openApproveModal(a: AppInstance, message: { channel: string; ts: string }, as = APPROVER_2): Promise<StoredView> {

@@ -1,6 +1,6 @@
 // The request modal and the slash command: validation errors come back inline keyed by block id with nothing
 // stored or sent; help, list and unknown subcommands; the App Home tab.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSlackDriver, type SlackStandIn } from '@apikey/slack-testkit';
 import {
   APPROVER,
@@ -8,11 +8,9 @@ import {
   OUTSIDER,
   REQUESTER,
   SIGNING_SECRET,
-  expectNoSecretsInLogs,
   startApp,
-  startNcp,
-  startStandIn,
   submitRequest,
+  useStack,
   waitFor,
   type AppInstance,
   type Ncp,
@@ -22,17 +20,7 @@ let standIn: SlackStandIn;
 let ncp: Ncp;
 let app: AppInstance;
 
-beforeAll(async () => {
-  standIn = await startStandIn();
-  ncp = await startNcp();
-  app = await startApp({ standIn, ncp });
-});
-afterAll(async () => {
-  await app?.stop();
-  if (app) expectNoSecretsInLogs(app, ncp);
-  await standIn?.close();
-  await ncp?.close();
-});
+useStack({}, (s) => ({ standIn, ncp, app } = s));
 
 const VALID = { description: 'ok', justification: 'needed for tests' };
 

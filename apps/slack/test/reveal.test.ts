@@ -1,6 +1,6 @@
 // reveal delivery: the DM holds a one-time Reveal button; only the requester can use it, only once, and the keys
 // appear only in that modal, never in a message.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SlackStandIn } from '@apikey/slack-testkit';
 import {
   APPROVER,
@@ -8,10 +8,8 @@ import {
   REQUESTER,
   clickForView,
   decideViaSlack,
-  startApp,
-  startNcp,
-  startStandIn,
   submitRequest,
+  useStack,
   waitFor,
   type AppInstance,
   type Ncp,
@@ -21,16 +19,7 @@ let standIn: SlackStandIn;
 let ncp: Ncp;
 let app: AppInstance;
 
-beforeAll(async () => {
-  standIn = await startStandIn();
-  ncp = await startNcp();
-  app = await startApp({ standIn, ncp, env: { APIKEY_DELIVERY: 'reveal' } });
-});
-afterAll(async () => {
-  await app?.stop();
-  await standIn?.close();
-  await ncp?.close();
-});
+useStack({ env: { APIKEY_DELIVERY: 'reveal' } }, (s) => ({ standIn, ncp, app } = s));
 
 describe('reveal delivery', () => {
   it('reveals the keys once, to the requester only, in a modal; messages never carry them', async () => {

@@ -1,5 +1,6 @@
 // Test harness: a real Bolt app on 127.0.0.1:0 wired to the Slack stand-in and the NCP emulator over loopback
 // HTTP, with an in-memory embedded store (or a shared Postgres URL), a controllable clock and captured logs.
+import { afterAll, beforeAll } from 'vitest';
 import { createApiGatewayClient } from '@apikey/core';
 import { serve, type FaultConfig } from '@apikey/ncp-emulator';
 import { createSlackDriver, startSlackStandIn, type SlackDriver, type SlackStandIn, type StoredMessage, type StoredView } from '@apikey/slack-testkit';
@@ -109,6 +110,31 @@ export async function startApp(o: {
       if (ownStore) await store.close();
     },
   };
+}
+
+export type Stack = { standIn: SlackStandIn; ncp: Ncp; app: AppInstance };
+
+/**
+ * Registers beforeAll/afterAll for the usual file-wide set-up: stand-in, NCP emulator and one app, handed to
+ * `ready` once all three run; teardown stops the app, checks its logs for secrets and closes the servers (also
+ * after a start-up that failed half-way).
+ */
+export function useStack(o: { env?: Record<string, string>; clock?: Clock }, ready: (stack: Stack) => void): void {
+  let standIn: SlackStandIn | undefined;
+  let ncp: Ncp | undefined;
+  let app: AppInstance | undefined;
+  beforeAll(async () => {
+    standIn = await startStandIn();
+    ncp = await startNcp();
+    app = await startApp({ standIn, ncp, ...o });
+    ready({ standIn, ncp, app });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    if (app && ncp) expectNoSecretsInLogs(app, ncp);
+    await standIn?.close();
+    await ncp?.close();
+  });
 }
 
 export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
