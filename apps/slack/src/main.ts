@@ -2,12 +2,21 @@
 // build the NCP client, start the Bolt app with its outbox worker and sweeper, and shut down cleanly on
 // SIGTERM/SIGINT so in-flight outbox items finish or are left for the next start.
 import process from 'node:process';
-import { createApiGatewayClient, isApiKeyError, resolveCredentials } from '@apikey/core';
+import { createApiGatewayClient, isApiKeyError, redact, resolveCredentials } from '@apikey/core';
 import { createNcpFetch } from './ncp-fetch.ts';
 import { createSlackApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
 import { openRequestStore } from './store/open-store.ts';
+
+// Start-up failures are printed before the logger exists; they go through the same redaction, with the
+// configured secrets masked verbatim, so no error text can carry a token or key out.
+function printStartupError(message: string): void {
+  const env = process.env;
+  const secrets = [env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN, env.NCLOUD_SECRET_KEY, env.NCLOUD_SECRET_ACCESS_KEY]
+    .filter((s): s is string => s !== undefined && s !== '');
+  console.error(redact(`apikey-slack: ${message}`, secrets));
+}
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -18,9 +27,9 @@ async function main(): Promise<void> {
     ncpSetup = resolveCredentials({ env });
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`apikey-slack: ${err.message}`);
+      printStartupError(err.message);
     } else if (isApiKeyError(err)) {
-      console.error(`apikey-slack: Invalid configuration:\n  ${err.message}`);
+      printStartupError(`Invalid configuration:\n  ${err.message}`);
     } else {
       throw err;
     }
@@ -63,6 +72,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error('apikey-slack: failed to start:', err instanceof Error ? err.message : String(err));
+  printStartupError(`failed to start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
