@@ -95,3 +95,5 @@ export {
 } from './credentials/index.ts';
 
 export { redact, redactValue, isSensitiveKey, MASK } from './redact.ts';
+
+export { printable } from './text/printable.ts';
