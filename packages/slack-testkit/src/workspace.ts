@@ -219,7 +219,10 @@ export function createWorkspace(cfg: WorkspaceConfig) {
     const values: JsonObject = {};
     for (const [blockId, actions] of Object.entries(existing.state.values)) {
       for (const [actionId, val] of Object.entries(actions as JsonObject)) {
-        if (keepIds.has(`${blockId}\u0000${actionId}`)) ((values[blockId] ??= {}) as JsonObject)[actionId] = val;
+        if (keepIds.has(`${blockId}\u0000${actionId}`)) {
+          values[blockId] ??= {};
+          (values[blockId] as JsonObject)[actionId] = val;
+        }
       }
     }
     const next: StoredView = {
