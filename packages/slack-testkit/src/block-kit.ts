@@ -1,4 +1,5 @@
-// Block Kit checks modelled on Slack's limits (reference §4/§15). Returns Slack-style error strings
+// Block Kit checks modelled on Slack's limits (see this package's README and
+// https://api.slack.com/block-kit). Returns Slack-style error strings
 // `<message> [json-pointer:/path]`; an empty list means Slack would accept the payload.
 
 export type Surface = 'message' | 'modal' | 'home';
