@@ -1,5 +1,5 @@
 // Vitest for the CLI. CI is forced to 'false' because Ink renders only the last frame when CI is set
-// (terminal-ui.md §4); the global setup builds the bundle once so subprocess tests share it.
+// (its is-in-ci check); the global setup builds the bundle once so subprocess tests share it.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({

@@ -1,4 +1,5 @@
-// Owns the interactive-vs-scriptable decision, made before Ink is ever imported (terminal-ui.md §5).
+// Owns the interactive-vs-scriptable decision, made before Ink is ever imported (so a
+// scripted call never pays for loading it).
 
 /** Mirrors is-in-ci: CI or CONTINUOUS_INTEGRATION set to anything but '0'/'false'. */
 export function isCi(env: Record<string, string | undefined>): boolean {

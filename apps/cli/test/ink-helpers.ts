@@ -1,4 +1,4 @@
-// Helpers for ink-testing-library tests (terminal-ui.md §4): wait for a frame, then one macrotask so the new
+// Helpers for ink-testing-library tests: wait for a frame, then one macrotask so the new
 // step's input handler is armed before the next write.
 
 import { expect, vi } from 'vitest';

@@ -9,7 +9,7 @@ import { buildStringToSign, createApiGatewayClient, createSigningFetch, signV2 }
 import { CREDS, fakeClock, json, KEY, nodeSignature, scriptedFetch } from './helpers.ts';
 
 describe('signature v2 vectors', () => {
-  it('covers every vector in the reference file', () => {
+  it('covers every vector in the fixture file', () => {
     assert.equal(vectors.length, 13);
   });
   for (const v of vectors) {

@@ -1,4 +1,4 @@
-// Signature v2 verification on the raw request target (reference §4), independent of @apikey/core.
+// Signature v2 verification on the raw request target (rules in this package's README), independent of @apikey/core.
 
 import { Buffer } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
@@ -20,7 +20,7 @@ const ACCESS_KEY = 'x-ncp-iam-access-key';
 const SIGNATURE_V2 = 'x-ncp-apigw-signature-v2';
 const SIGNATURE_V1 = 'x-ncp-apigw-signature-v1';
 
-// The first sentences are the texts observed from NCP (reference §5.3); the parenthesised part is emulator-defined.
+// The first sentences are the texts observed from NCP (see README, Source: Observed); the parenthesised part is emulator-defined.
 export const AUTH_DETAILS = {
   missing: 'Authentication information are missing.',
   invalid: 'Invalid authentication information.',

@@ -4,7 +4,7 @@
 export type ErrorSpec = { status: number; errorCode: string; message: string };
 
 export const ERRORS = {
-  // Documented by NCP (reference §5.2).
+  // Documented by NCP (the API Gateway error table, https://api.ncloud-docs.com/docs/ai-application-service-apigateway).
   auth: { status: 401, errorCode: '200', message: 'Authentication Failed' },
   routeNotFound: { status: 404, errorCode: '300', message: 'Not Found Exception' },
   badRequest: { status: 400, errorCode: '100', message: 'Bad Request Exception' },

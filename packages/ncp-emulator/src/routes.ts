@@ -1,4 +1,4 @@
-// The API-key endpoints under /api/v1 (reference §3.1, §3.2): routing, request parsing and response shapes.
+// The API-key endpoints under /api/v1 (listed in this package's README): routing, request parsing and response shapes.
 
 import { ERRORS, HttpError, emptyResponse, jsonResponse } from './responses.ts';
 import type { Store } from './store.ts';

@@ -148,7 +148,7 @@ export function createStore(opts: { random: Random; now: () => number; tenantId:
       const p = product(productId);
       if (subscriptions.some((s) => s.apiKeyId === id && s.productId === productId)) return;
       const t = formatTime(now());
-      // Protected products wait for the owner's approval (reference §3.3).
+      // Protected products wait for the owner's approval (subscriptionCode PROTECTED: relation starts as REQUEST).
       const status = p.subscriptionCode === 'PROTECTED' ? 'REQUEST' : 'ACCEPTED';
       subscriptions.push({ apiKeyId: id, productId, status, regTime: t, modTime: t });
     },

@@ -15,7 +15,8 @@ async function expect401(res: Response): Promise<string> {
 }
 
 describe('signature v2 verification', () => {
-  // Vectors from reference/signature-v2-vectors.json (computed by three independent implementations).
+  // The published vectors (also in packages/core/test/fixtures/signature-v2-vectors.json), each computed by
+  // three independent implementations (Node crypto, Python hmac, OpenSSL) that agree.
   const vectors = [
     { method: 'POST', target: '/api/v1/api-keys', signature: '0JB0e5tQ+L0IPd3Lstcfh602I79ZRQqQv2IcLyd0MeM=' },
     { method: 'GET', target: '/api/v1/api-keys?apiKeyName=test&limit=10&offset=0', signature: 'UiDXqGxfCknJPDyvuN9gPxWNIlA0F8HHexrKC7Dq6LU=' },

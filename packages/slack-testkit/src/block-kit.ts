@@ -1,4 +1,5 @@
-// Block Kit checks modelled on Slack's limits (reference §4/§15). Returns Slack-style error strings
+// Block Kit checks modelled on Slack's limits (see this package's README and
+// https://api.slack.com/block-kit). Returns Slack-style error strings
 // `<message> [json-pointer:/path]`; an empty list means Slack would accept the payload.
 
 export type Surface = 'message' | 'modal' | 'home';
@@ -90,7 +91,10 @@ function checkOptions(ctx: Ctx, options: unknown, pointer: string, min: number, 
   if (options.length < min || options.length > max) err(ctx, `must provide between ${min} and ${max} items`, pointer);
   options.forEach((o, i) => {
     const p = `${pointer}/${i}`;
-    if (!isObj(o)) return err(ctx, 'must provide an object', p);
+    if (!isObj(o)) {
+      err(ctx, 'must provide an object', p);
+      return;
+    }
     checkText(ctx, o['text'], `${p}/text`, LIMITS.optionText);
     checkLength(ctx, o['value'], LIMITS.optionValue, `${p}/value`, 1);
   });
@@ -168,7 +172,9 @@ function checkBlock(ctx: Ctx, block: unknown, pointer: string, seenBlockIds: Set
         if (!Array.isArray(fields)) err(ctx, 'must provide an array', `${pointer}/fields`);
         else {
           if (fields.length > LIMITS.sectionFields) err(ctx, `must provide no more than ${LIMITS.sectionFields} items`, `${pointer}/fields`);
-          fields.forEach((f, i) => checkText(ctx, f, `${pointer}/fields/${i}`, LIMITS.fieldText));
+          fields.forEach((f, i) => {
+            checkText(ctx, f, `${pointer}/fields/${i}`, LIMITS.fieldText);
+          });
         }
       }
       if (block['accessory'] !== undefined) checkElement(ctx, block['accessory'], `${pointer}/accessory`, 'interactive');
@@ -231,7 +237,9 @@ function checkBlocks(ctx: Ctx, blocks: unknown, pointer: string, max: number): v
   if (!Array.isArray(blocks)) return err(ctx, 'must provide an array', pointer);
   if (blocks.length > max) err(ctx, `must provide no more than ${max} items`, pointer);
   const seen = new Set<string>();
-  blocks.forEach((b, i) => checkBlock(ctx, b, `${pointer}/${i}`, seen));
+  blocks.forEach((b, i) => {
+    checkBlock(ctx, b, `${pointer}/${i}`, seen);
+  });
 }
 
 /** Sum of the visible text in blocks; Slack rejects messages past an undocumented total (msg_blocks_too_long). */

@@ -7,7 +7,7 @@ import type { SlackStandIn } from './stand-in.ts';
 import type { EphemeralMessage, JsonObject, StoredMessage, StoredView } from './types.ts';
 import { buildViewStateValues, findElement, type InputValue } from './view-state.ts';
 
-/** Slack sends exactly this; `; charset=utf-8` makes Bolt answer 400 (reference §19.1). */
+/** Slack sends exactly this; `; charset=utf-8` makes Bolt's HTTP receiver answer 400 (it compares the type exactly). */
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 const VERIFICATION_TOKEN = 'TESTVERIFICATIONTOKEN';
 

@@ -1,4 +1,5 @@
-// trigger_id issuance and exchange: single use, valid for 3 seconds on an injectable clock (reference §2).
+// trigger_id issuance and exchange: single use, valid for 3 seconds on an injectable clock
+// (https://docs.slack.dev/interactivity/handling-user-interaction/).
 
 export const TRIGGER_TTL_MS = 3000;
 const FORMAT = /^\d+\.\d+\.[0-9a-f]+$/;

@@ -219,7 +219,10 @@ export function createWorkspace(cfg: WorkspaceConfig) {
     const values: JsonObject = {};
     for (const [blockId, actions] of Object.entries(existing.state.values)) {
       for (const [actionId, val] of Object.entries(actions as JsonObject)) {
-        if (keepIds.has(`${blockId}\u0000${actionId}`)) ((values[blockId] ??= {}) as JsonObject)[actionId] = val;
+        if (keepIds.has(`${blockId}\u0000${actionId}`)) {
+          values[blockId] ??= {};
+          (values[blockId] as JsonObject)[actionId] = val;
+        }
       }
     }
     const next: StoredView = {
@@ -292,7 +295,8 @@ export function createWorkspace(cfg: WorkspaceConfig) {
       if (!ts) return missing('ts');
       const bad = checkMessageContent(args, false);
       if (bad) return bad;
-      // chat.update needs the conversation id; a user id is not a conversation (reference §10).
+      // chat.update needs the conversation id; a user id is not a conversation
+      // (https://api.slack.com/methods/chat.update).
       if (!channels.has(channel)) return fail('channel_not_found');
       const msg = findMessage(channel, ts);
       if (!msg) return fail('message_not_found');
@@ -454,7 +458,7 @@ export function createWorkspace(cfg: WorkspaceConfig) {
       return id;
     },
 
-    /** A POST to a response_url (reference §6): 5 uses within 30 minutes; replace/delete act on the source message. */
+    /** A POST to a response_url (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses): 5 uses within 30 minutes; replace/delete act on the source message. */
     respond(id: string, body: JsonObject): ApiResult {
       const r = responseUrls.get(id);
       if (!r) return { status: 404, body: { ok: false, error: 'invalid_url' } };
@@ -512,7 +516,7 @@ export function createWorkspace(cfg: WorkspaceConfig) {
     },
 
     /**
-     * What the user sees from a slash command's ack body (§1): text or JSON, ephemeral unless
+     * What the user sees from a slash command's ack body (the 3-second acknowledgement): text or JSON, ephemeral unless
      * `response_type: in_channel`. Returns problems Slack would show instead of the message.
      */
     recordCommandAck(userId: string, channelId: string, ack: unknown): string[] {

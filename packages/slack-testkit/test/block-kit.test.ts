@@ -58,7 +58,7 @@ describe('message blocks', () => {
   ])('%s → invalid_blocks with a pointer', async (_name, blocks, message) => {
     const err = await postError(blocks);
     expect(err?.['error']).toBe('invalid_blocks');
-    expect((err?.['errors'] as string[]).join('\n')).toMatch(message);
+    expect((err!['errors'] as string[]).join('\n')).toMatch(message);
   });
 
   it('top-level text over 40 000 characters is msg_too_long', async () => {
@@ -124,7 +124,7 @@ describe('views', () => {
   ])('%s → invalid_arguments with [ERROR] messages', async (_name, view, message) => {
     const err = await openError(view);
     expect(err?.['error']).toBe('invalid_arguments');
-    const messages = (err?.['response_metadata'] as { messages: string[] }).messages;
+    const messages = (err!['response_metadata'] as { messages: string[] }).messages;
     expect(messages.every((m) => m.startsWith('[ERROR] '))).toBe(true);
     expect(messages.join('\n')).toMatch(message);
   });

@@ -344,7 +344,7 @@ describe('block actions', () => {
     const r = await driver.blockAction({ userId: 'U0DAVE', actionId: 'approve', message: card });
     expect(r.status).toBe(200);
     expect(seen).toContain(`approve:req_1:decision:${APPROVERS}:true`);
-    await s.waitForCall('response_url', (c) => r.responseUrl !== undefined && r.responseUrl.endsWith(c.responseUrlId ?? '-'));
+    await s.waitForCall('response_url', (c) => r.responseUrl?.endsWith(c.responseUrlId ?? '-') === true);
     const updated = s.messages(APPROVERS).find((m) => m.ts === card.ts);
     expect(updated?.text).toBe('Approved by <@U0DAVE>');
     expect(updated?.blocks).toBeUndefined();

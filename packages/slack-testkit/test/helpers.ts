@@ -8,7 +8,7 @@ import { startSlackStandIn, type SlackStandIn, type SlackStandInOptions } from '
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 
 export function webClient(standIn: SlackStandIn, token = standIn.botToken): WebClient {
-  // Test-friendly settings from reference §16.3: no retries, 429 throws at once.
+  // Test-friendly settings: no retries, 429 throws at once (no waiting out Retry-After).
   return new WebClient(token, {
     slackApiUrl: standIn.url,
     retryConfig: { retries: 0 },

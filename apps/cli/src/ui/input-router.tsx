@@ -6,6 +6,7 @@ import { useInput, type Key } from 'ink';
 import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 
 /** Returns input it did not consume (text after an Enter in the same chunk), if any. */
+// biome-ignore lint/suspicious/noConfusingVoidType: most handlers return nothing; `void` lets them omit the return
 export type KeyHandler = (input: string, key: Key) => string | void;
 
 type Router = { register(h: KeyHandler): () => void };

@@ -27,6 +27,7 @@ export function KeyList({ title, onPick, onBack }: { title: string; onPick?: (k:
   const [top, setTop] = useState(0);
   const height = Math.max(3, (stdout.rows || 24) - 12);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loads once on mount; a re-render must not refetch
   useEffect(() => {
     let live = true;
     run(async (signal) => {

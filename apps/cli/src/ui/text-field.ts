@@ -1,4 +1,4 @@
-// Owns the safe text-input reducer of terminal-ui.md §7.2 as a pure function: it survives chunked input
+// Owns the safe text-input reducer as a pure function (Ink hands input over in chunks, not keys): it survives chunked input
 // (a pasted "name\r", a burst of DELs in one chunk), counts and deletes by code point, and drops control chars.
 
 export type KeyLike = {

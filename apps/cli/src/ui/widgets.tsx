@@ -37,6 +37,7 @@ export function RequestStep<T>({ label, request, onDone, onFailed }: {
   const { client } = useWizard();
   const run = useAbortableRun();
   useKeys(() => undefined); // Ctrl+C still reaches the router
+  // biome-ignore lint/correctness/useExhaustiveDependencies: one request per mount; new callback props on re-render must not start another
   useEffect(() => {
     let live = true;
     run((signal) => request(client, signal)).then((v) => { if (live) onDone(v); }, (e: unknown) => { if (live) onFailed(e); });

@@ -2,7 +2,7 @@
 // the x-ncp-trace-id. The status decides the class; the envelope (if any) only adds detail.
 
 import {
-  ApiKeyError,
+  type ApiKeyError,
   AuthError,
   HttpError,
   NotFoundError,

@@ -1,4 +1,5 @@
-// Base URLs of the API Gateway management API per NCP site (reference §1). The host has no `fin-`
+// Base URLs of the API Gateway management API per NCP site (documented at
+// https://api.ncloud-docs.com/docs/ai-application-service-apigateway). The host has no `fin-`
 // prefix on the financial site, unlike NCP's general gateway.
 
 import { InputError } from '../errors.ts';

@@ -1,6 +1,7 @@
 // A fetch wrapper that signs every call with signature v2. It sits at the fetch boundary on purpose: it
 // sees the final method and URL exactly as they go on the wire, and runs once per attempt, so every retry
-// gets a fresh timestamp and signature (reference pitfalls 6 and 19).
+// gets a fresh timestamp and signature (NCP rejects a timestamp more than 5 minutes off, and a retry that
+// reused the first attempt's would fail for that reason alone).
 
 import type { Credentials } from '../client/types.ts';
 import { signV2 } from './sign.ts';
