@@ -75,6 +75,14 @@ export const migrations: readonly { version: number; statements: readonly string
       `CREATE INDEX IF NOT EXISTS outbox_by_request ON outbox (request_id, id)`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // Steps that must be queued at most once per request (the expiry reminder), whoever queues them.
+      `ALTER TABLE outbox ADD COLUMN IF NOT EXISTS once_key text`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS outbox_once ON outbox (request_id, once_key) WHERE once_key IS NOT NULL`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;
