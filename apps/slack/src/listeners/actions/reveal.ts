@@ -5,6 +5,7 @@
 import type { BoltApp, BlockAction, ButtonAction } from '../../bolt.ts';
 import { buildNoticeModal } from '../../views/decision-modals.ts';
 import { loadingModal, REVEAL_ACTION_ID, revealedDm, revealModal } from '../../views/dms.ts';
+import { ncpText } from '../../views/format.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 
@@ -36,7 +37,7 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
     } catch (err) {
       const info = describeFailure(err);
       ctx.logger.warn(`reveal of ${request.id} could not fetch the key: ${info.message}`);
-      await client.views.update({ view_id: viewId, view: buildNoticeModal('Try again', `Could not fetch your key: ${info.message}. It has not been revealed; press Reveal again in a minute.`) });
+      await client.views.update({ view_id: viewId, view: buildNoticeModal('Try again', `Could not fetch your key: ${ncpText(info.message, 500)}. It has not been revealed; press Reveal again in a minute.`) });
       return;
     }
     const now = ctx.now();
