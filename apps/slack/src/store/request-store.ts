@@ -31,7 +31,8 @@ export type KeyRequest = {
   approvalChannel?: string;      // where the approval message was posted
   approvalTs?: string;           // its ts, for chat.update
   requesterDmChannel?: string;
-  revealedAt?: number;           // reveal mode: the one-time reveal was used
+  revealedAt?: number;           // reveal mode: the one-time reveal was used (set only after the keys were shown)
+  revealLeaseUntil?: number;     // reveal mode: a reveal is showing the keys right now (until this time)
   remindedAt?: number;           // expiry reminder sent
   attempts: number;              // key-creation / delivery attempts so far
   lastError?: string;            // redacted, for the approver and /apikey list

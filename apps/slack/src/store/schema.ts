@@ -81,6 +81,8 @@ export const migrations: readonly { version: number; statements: readonly string
       // Steps that must be queued at most once per request (the expiry reminder), whoever queues them.
       `ALTER TABLE outbox ADD COLUMN IF NOT EXISTS once_key text`,
       `CREATE UNIQUE INDEX IF NOT EXISTS outbox_once ON outbox (request_id, once_key) WHERE once_key IS NOT NULL`,
+      // Reveal delivery: who is showing the keys right now (a short lease), so revealedAt is set only once shown.
+      `ALTER TABLE requests ADD COLUMN IF NOT EXISTS reveal_lease_until bigint`,
     ],
   },
 ];
