@@ -55,7 +55,7 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
 
     let viewId: string | undefined;
     try {
-      const opened = await client.views.open({ trigger_id: body.trigger_id, view: loadingModal() });
+      const opened = await ctx.afterAck.run(() => client.views.open({ trigger_id: body.trigger_id, view: loadingModal() }));
       viewId = opened.view?.id;
     } catch (err) {
       ctx.logger.warn(`reveal of ${request.id}: could not open the window (${describeFailure(err).message}); nothing was revealed`);
