@@ -1,7 +1,7 @@
 // One conformance suite for every RequestStore implementation: embedded PGlite (in memory) and a real Postgres
 // server (a throwaway database per run, two store instances with their own pools acting as two replicas).
 
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
