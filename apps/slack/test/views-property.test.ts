@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateMessageBlocks, validateView } from '@apikey/slack-testkit';
+import { mrkdwnTexts } from './helpers/mrkdwn-texts.ts';
 import type { KeyRequest, RequestState } from '../src/store/request-store.ts';
 import { buildApprovalMessage, buildReminderMessage } from '../src/views/approval-message.ts';
 import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../src/views/decision-modals.ts';
@@ -46,14 +47,6 @@ const request = fc.record({
 }));
 
 const KEY = { apiKeyId: 'abcdef1234', primaryKey: 'P'.repeat(40), secondaryKey: 'S'.repeat(40) };
-
-function mrkdwnTexts(node: unknown): string[] {
-  if (Array.isArray(node)) return node.flatMap(mrkdwnTexts);
-  if (node === null || typeof node !== 'object') return [];
-  const o = node as Record<string, unknown>;
-  const own = o['type'] === 'mrkdwn' && typeof o['text'] === 'string' ? [o['text']] : [];
-  return [...own, ...Object.values(o).flatMap(mrkdwnTexts)];
-}
 
 /** No `<` other than our own tokens (user mentions by id, dates, approver mentions) and no cut entity. */
 function expectSafeMrkdwn(text: string): void {
