@@ -77,6 +77,30 @@ describe('outbox worker concurrency', () => {
   });
 });
 
+describe('outbox worker concurrency bound', () => {
+  let app: AppInstance;
+  beforeAll(async () => { app = await startApp({ standIn, ncp, concurrency: 1 }); });
+  afterAll(async () => { await app?.stop(); });
+
+  it('with one slot, another request\'s DM waits for the slow step: no more steps run at once than allowed', async () => {
+    const slow = await submitRequest(app, standIn, { name: 'bounded-slow' });
+    ncp.emulator.setFaults({ latency: { fixedMs: 2000 }, only: { method: 'POST' } });
+    try {
+      await decideViaSlack(app, standIn, { userId: APPROVER, message: slow.message, decision: 'approve' });
+      await waitFor('slow create leased', async () => (await app.store.listOutbox(slow.request.id)).find((x) => x.kind === 'create_key' && x.lockedUntil !== undefined));
+      const cmd = await app.driver.slashCommand({ userId: OTHER_REQUESTER, text: 'create bounded-other' });
+      expect(cmd.status).toBe(200);
+      const view = await waitFor('modal', () => standIn.views(OTHER_REQUESTER).find((v) => v.callback_id === 'apikey_create'));
+      await app.driver.viewSubmission({ userId: OTHER_REQUESTER, view, values: { justification: 'bounded' } });
+      await waitFor('pending DM', () => standIn.dms(OTHER_REQUESTER).find((m) => m.text?.includes('"bounded-other" is waiting')), 20_000);
+      // The only slot was busy with the slow creation until it finished: by now its key exists.
+      expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'bounded-slow')).toHaveLength(1);
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+  }, 60_000);
+});
+
 describe('outbox worker stop()', () => {
   let store: RequestStore;
   let first: AppInstance;
