@@ -9,13 +9,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCK_DIR, lockDataDir, type LockOptions } from '../src/store/data-dir-lock.ts';
 
 const CHILD = new URL('./helpers/lock-child.ts', import.meta.url).pathname;
+// The children run on the runtime running this suite (test:deno runs it under Deno too).
+const isDeno = 'Deno' in globalThis;
+const childArgs = (...rest: string[]) => (isDeno ? ['run', '-A', '--no-prompt', CHILD, ...rest] : ['--import', 'tsx', CHILD, ...rest]);
 
 type Outcome = { got: boolean; error?: string };
 
 /** Starts `n` lock-child processes and, once all are loaded, lets them try at the same instant. */
 async function race(dir: string, n: number, o: { options?: LockOptions; holdMs?: number } = {}): Promise<Outcome[]> {
   const children = Array.from({ length: n }, () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dir, JSON.stringify(o.options ?? {}), String(o.holdMs ?? 3000)], {
+    const child = spawn(process.execPath, childArgs(dir, JSON.stringify(o.options ?? {}), String(o.holdMs ?? 3000)), {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
