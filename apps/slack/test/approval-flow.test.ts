@@ -6,6 +6,7 @@ import {
   APPROVER,
   APPROVER_CHANNEL,
   REQUESTER,
+  clickForView,
   decideViaSlack,
   submitRequest,
   useStack,
@@ -108,5 +109,16 @@ describe('approval flow', () => {
     if (!result.opened) return;
     expect(result.submission.body).toMatchObject({ response_action: 'errors', errors: { reason: expect.any(String) } });
     expect((await app.store.getRequest(request.id))?.state).toBe('pending');
+  });
+
+  it('opens the approve and deny modals for a request whose text grows past Slack\'s limits when escaped', async () => {
+    // Every "&" becomes "&amp;": 20 + 50 + 500 of them take the summary past 3 000 characters unless cut after escaping.
+    const { message } = await submitRequest(app, standIn, { name: '&'.repeat(20), description: '&'.repeat(50), justification: '&'.repeat(500) });
+    for (const decision of ['approve', 'deny'] as const) {
+      const view = await clickForView(app, standIn, { userId: APPROVER, actionId: decision, message });
+      expect(view.callback_id).toBe(decision === 'approve' ? 'apikey_approve' : 'apikey_deny');
+      expect(JSON.stringify(view.blocks)).toContain('&amp;&amp;');
+      await app.driver.viewClosed({ userId: APPROVER, view });
+    }
   });
 });

@@ -88,6 +88,26 @@ describe('authorisation', () => {
     expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'race-key')).toHaveLength(1);
   });
 
+  it('marks a reminder sent only once Slack accepted it: a refused post is retried, not forgotten', async () => {
+    const { request, message } = await submitRequest(app, standIn, { name: 'remind-retry' });
+    // Slack answers 429 (retry in 2 s) until cleared: the first reminder post is refused.
+    standIn.rateLimit('chat.postMessage', { retryAfterSeconds: 2 });
+    try {
+      clock.advance(95 * 60_000); // inside the 30-minute reminder window
+      await waitFor('refused reminder post', () => standIn.calls('chat.postMessage').find((c) => c.args['thread_ts'] === message.ts));
+      expect((await app.store.getRequest(request.id))?.remindedAt).toBeUndefined();
+    } finally {
+      standIn.clearFaults('chat.postMessage');
+    }
+    const reminder = await waitFor('reminder after the retry', () => standIn.messages(APPROVER_CHANNEL).find((m) => m.thread_ts === message.ts && m.text?.includes('Reminder')));
+    expect(reminder.text).toContain('remind-retry');
+    await waitFor('remindedAt recorded', async () => (await app.store.getRequest(request.id))?.remindedAt);
+    expect(standIn.messages(APPROVER_CHANNEL).filter((m) => m.thread_ts === message.ts)).toHaveLength(1);
+    expect((await app.store.listAudit(request.id)).filter((e) => e.type === 'reminded')).toHaveLength(1);
+    clock.advance(30 * 60_000); // past the TTL: expire it so later tests start clean
+    await waitFor('expired', async () => (await app.store.getRequest(request.id))?.state === 'expired' || undefined);
+  });
+
   it('reminds approvers before expiry, then expires the request, DMs the requester and refuses late approvals', async () => {
     const { request, message } = await submitRequest(app, standIn, { name: 'late-key' });
     const view = await openApproveModal(app, message, APPROVER);

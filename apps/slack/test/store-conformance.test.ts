@@ -1,12 +1,11 @@
 // One conformance suite for every RequestStore implementation: embedded PGlite (in memory) and a real Postgres
 // server (a throwaway database per run, two store instances with their own pools acting as two replicas).
 
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCK_FILE, lockDataDir } from '../src/store/data-dir-lock.ts';
 import { openRequestStore } from '../src/store/open-store.ts';
 import { createPgliteExecutor } from '../src/store/pglite-executor.ts';
 import { createPostgresExecutor } from '../src/store/postgres-executor.ts';
@@ -124,6 +123,31 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       expect(await h.b.getRequest(created.id)).toEqual(created);
       const audit = await store.listAudit(created.id);
       expect(audit).toMatchObject([{ requestId: created.id, type: 'requested', actor: 'U_REQ', at: T0 }]);
+    });
+
+    it('stores a request with its first outbox items in one transaction', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ', [
+        { kind: 'update_approval_message', payload: {}, notBefore: T0 },
+        { kind: 'notify', payload: { message: 'pending' }, notBefore: T0 },
+      ]);
+      expect((await store.listOutbox(r.id)).map((x) => x.kind)).toEqual(['update_approval_message', 'notify']);
+    });
+
+    it('leaves no pending request behind when its first outbox item cannot be stored', async () => {
+      // A test-only constraint makes the second outbox insert fail inside createRequest's transaction.
+      await h.raw.query(`ALTER TABLE outbox ADD CONSTRAINT test_refuse_boom CHECK (kind <> 'boom')`);
+      try {
+        await expect(store.createRequest(newRequest({ id: 'req_orphan_check' }), 'U_REQ', [
+          { kind: 'update_approval_message', payload: {}, notBefore: T0 },
+          { kind: 'boom' as never, payload: {}, notBefore: T0 },
+        ])).rejects.toThrow(/test_refuse_boom/);
+      } finally {
+        await h.raw.query(`ALTER TABLE outbox DROP CONSTRAINT test_refuse_boom`);
+      }
+      expect(await store.getRequest('req_orphan_check')).toBeUndefined();
+      expect(await store.listByState(['pending'], 10)).toEqual([]);
+      expect(await count(h.raw, 'audit_events')).toBe(0);
+      expect(await count(h.raw, 'outbox')).toBe(0);
     });
 
     it('gives every request a different id', async () => {
@@ -405,31 +429,47 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       expect(await store.listOutbox(r.id)).toEqual([]);
     });
 
-    it('never hands one item to two workers claiming at once from two store instances', async () => {
-      await requestWithItems(12);
+    it('never hands one item, or two steps of one request, to workers claiming at once from two store instances', async () => {
+      const requests = [];
+      for (let i = 0; i < 6; i++) requests.push(await requestWithItems(3));
       const claims = await Promise.all(
         Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? h.a : h.b).claimDue(T0, 3, `w${i}`, 60_000)),
       );
       const claimed = claims.flat();
       const ids = claimed.map((x) => x.id);
       expect(new Set(ids).size).toBe(ids.length);
+      // One step per request at a time: each request's first item, never a later one.
+      expect(new Set(claimed.map((x) => x.requestId)).size).toBe(claimed.length);
+      for (const item of claimed) expect(item.payload).toEqual({ i: 0 });
       for (const [i, batch] of claims.entries()) {
         expect(batch.length).toBeLessThanOrEqual(3);
         for (const item of batch) expect(item.lockedBy).toBe(`w${i}`);
       }
       // Whatever was skipped while locked is still available; nothing is lost or double-leased.
       const rest = await store.claimDue(T0, 100, 'w_rest', 60_000);
-      expect(new Set([...ids, ...rest.map((x) => x.id)]).size).toBe(12);
-      expect(ids.length + rest.length).toBe(12);
+      expect(new Set([...ids, ...rest.map((x) => x.id)]).size).toBe(6);
+      expect(ids.length + rest.length).toBe(6);
     });
 
-    it('claims due items in notBefore order and respects notBefore', async () => {
-      const r = await store.createRequest(newRequest(), 'U_REQ');
-      await store.enqueue(r.id, [
-        { kind: 'notify', payload: { n: 'late' }, notBefore: T0 + 5000 },
-        { kind: 'notify', payload: { n: 'early' }, notBefore: T0 - 10 },
-        { kind: 'notify', payload: { n: 'now' }, notBefore: T0 },
-      ]);
+    it('runs the steps of one request one at a time and in order, a retrying step holding back the ones after it', async () => {
+      const r = await requestWithItems(3);
+      const [a] = await store.claimDue(T0, 10, 'w1', 60_000);
+      expect(a?.payload).toEqual({ i: 0 });
+      expect(await h.b.claimDue(T0, 10, 'w2', 60_000)).toEqual([]);
+      await store.completeOutbox(a?.id ?? -1, 'w1', T0);
+      const [b] = await h.b.claimDue(T0, 10, 'w2', 60_000);
+      expect(b?.payload).toEqual({ i: 1 });
+      await h.b.failOutbox(b?.id ?? -1, 'w2', 'ratelimited', T0 + 5000);
+      expect(await store.claimDue(T0 + 4999, 10, 'w1', 60_000)).toEqual([]);
+      expect((await store.claimDue(T0 + 5000, 10, 'w1', 60_000)).map((x) => x.payload)).toEqual([{ i: 1 }]);
+      expect((await store.listOutbox(r.id)).filter((x) => x.lockedBy !== undefined && x.doneAt === undefined)).toHaveLength(1);
+    });
+
+    it('claims due items of different requests in notBefore order and respects notBefore', async () => {
+      for (const [n, notBefore] of [['late', T0 + 5000], ['early', T0 - 10], ['now', T0]] as const) {
+        const r = await store.createRequest(newRequest(), 'U_REQ');
+        await store.enqueue(r.id, [{ kind: 'notify', payload: { n }, notBefore }]);
+      }
       const first = await store.claimDue(T0, 10, 'w1', 60_000);
       expect(first.map((x) => x.payload.n)).toEqual(['early', 'now']);
       expect(first[0]).toMatchObject({ attempts: 1, lockedBy: 'w1', lockedUntil: T0 + 60_000 });
@@ -438,9 +478,38 @@ describe.each(backends)('RequestStore on $name', (backend) => {
     });
 
     it('respects the claim limit', async () => {
-      await requestWithItems(5);
+      for (let i = 0; i < 5; i++) await requestWithItems(1);
       expect(await store.claimDue(T0, 2, 'w1', 1000)).toHaveLength(2);
       expect(await store.claimDue(T0, 10, 'w2', 1000)).toHaveLength(3);
+    });
+
+    it('releaseOutbox gives a leased step back for anyone to claim at once; only its holder can', async () => {
+      const r = await requestWithItems(1);
+      const [item] = await store.claimDue(T0, 1, 'w1', 60_000);
+      await store.releaseOutbox(item?.id ?? -1, 'w2');
+      expect(await h.b.claimDue(T0, 1, 'w2', 60_000)).toEqual([]);
+      await store.releaseOutbox(item?.id ?? -1, 'w1');
+      expect(await h.b.claimDue(T0, 1, 'w2', 60_000)).toMatchObject([{ id: item?.id, lockedBy: 'w2' }]);
+      expect(await store.listOutbox(r.id)).toHaveLength(1);
+    });
+
+    it('reports the depth of the outbox and since when its oldest due item waits', async () => {
+      expect(await store.outboxStats(T0)).toEqual({ depth: 0 });
+      const r1 = await requestWithItems(2, T0 - 7000);
+      await requestWithItems(1, T0 + 60_000);
+      expect(await store.outboxStats(T0)).toEqual({ depth: 3, oldestDueAt: T0 - 7000 });
+      for (const x of await store.listOutbox(r1.id)) await store.completeOutbox(x.id, 'w1', T0);
+      expect(await store.outboxStats(T0)).toEqual({ depth: 1 });
+    });
+
+    it('stores an item with a onceKey at most once per request', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const other = await store.createRequest(newRequest(), 'U_REQ');
+      const remind = { kind: 'remind' as const, payload: {}, notBefore: T0, onceKey: 'remind' };
+      const stored = await Promise.all([store.enqueue(r.id, [remind]), h.b.enqueue(r.id, [remind]), store.enqueue(other.id, [remind])]);
+      expect(stored.sort()).toEqual([0, 1, 1]);
+      expect(await store.listOutbox(r.id)).toMatchObject([{ kind: 'remind', onceKey: 'remind' }]);
+      expect(await store.enqueue(r.id, [{ kind: 'notify', payload: {}, notBefore: T0 }])).toBe(1);
     });
 
     it('lets another worker take an item once the lease expires', async () => {
@@ -502,13 +571,13 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       await migrate(h.raw);
       await migrate(h.raw);
       expect(await store.getRequest(r.id)).toEqual(r);
-      expect(await h.raw.query(`SELECT version FROM schema_version`)).toEqual([{ version: 1 }]);
+      expect(await h.raw.query(`SELECT version FROM schema_version ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
     });
 
     it('refuses to run against a database migrated by a newer app', async () => {
       await h.raw.query(`INSERT INTO schema_version (version, applied_at) VALUES (99, 0)`);
       try {
-        await expect(migrate(h.raw)).rejects.toThrow(/schema version 99 is newer than this app supports \(1\)/);
+        await expect(migrate(h.raw)).rejects.toThrow(/schema version 99 is newer than this app supports \(2\)/);
       } finally {
         await h.raw.query(`DELETE FROM schema_version WHERE version = 99`);
       }
@@ -524,7 +593,7 @@ describe('openRequestStore', () => {
       const r = await first.createRequest(newRequest(), 'U_REQ');
       await first.transition(r.id, 'pending', 'approved', { decidedBy: 'U_APP' }, { at: T0, actor: 'U_APP', type: 'approved' },
         [{ kind: 'create_key', payload: { requestId: r.id }, notBefore: T0 }]);
-      await expect(openRequestStore({ dataDir: dir })).rejects.toThrow(/already open in process \d+.*DATABASE_URL/);
+      await expect(openRequestStore({ dataDir: dir })).rejects.toThrow(/already open in this process.*DATABASE_URL/);
       await first.close();
 
       const second = await openRequestStore({ dataDir: dir });
@@ -551,20 +620,6 @@ describe('openRequestStore', () => {
       await Promise.all([first.close(), second.close()]);
     }
   }, SETUP_TIMEOUT);
-
-  it('takes over a lock left by a process that is gone', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'apikey-store-'));
-    try {
-      await writeFile(join(dir, LOCK_FILE), '999999999\n'); // above any pid_max: no such process
-      const lock = await lockDataDir(dir);
-      expect(await readFile(join(dir, LOCK_FILE), 'utf8')).toBe(`${process.pid}\n`);
-      await expect(lockDataDir(dir)).rejects.toThrow(/already open/);
-      await lock.release();
-      await expect(readFile(join(dir, LOCK_FILE), 'utf8')).rejects.toThrow(/ENOENT/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
 
   it('fails to open an unreachable Postgres without revealing the password', async () => {
     const err = await openRequestStore({ databaseUrl: 'postgres://apikey:hunter2@127.0.0.1:1/keys' }).catch((e: unknown) => e);

@@ -2,6 +2,7 @@
 // stand-in's validator), and nothing secret-bearing leaks into surfaces that must not carry keys.
 import { describe, expect, it } from 'vitest';
 import { validateMessageBlocks, validateView } from '@apikey/slack-testkit';
+import { mrkdwnTexts } from './helpers/mrkdwn-texts.ts';
 import type { KeyRequest, RequestState } from '../src/store/request-store.ts';
 import { buildApprovalMessage, buildReminderMessage } from '../src/views/approval-message.ts';
 import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../src/views/decision-modals.ts';
@@ -32,14 +33,6 @@ function request(state: RequestState, i = 0): KeyRequest {
     attempts: 6,
     lastError: 'NCP API Gateway is failing (HTTP 503)',
   };
-}
-
-function mrkdwnTexts(node: unknown): string[] {
-  if (Array.isArray(node)) return node.flatMap(mrkdwnTexts);
-  if (node === null || typeof node !== 'object') return [];
-  const o = node as Record<string, unknown>;
-  const own = o['type'] === 'mrkdwn' && typeof o['text'] === 'string' ? [o['text']] : [];
-  return [...own, ...Object.values(o).flatMap(mrkdwnTexts)];
 }
 
 describe('Block Kit builders', () => {

@@ -11,9 +11,12 @@ import { toSqlParams, type SqlExecutor, type SqlQueryable, type SqlRow } from '.
 export async function createPgliteExecutor(dataDir: string): Promise<SqlExecutor> {
   const inMemory = dataDir.startsWith('memory://');
   let lock: DataDirLock | undefined;
+  // Set when another process took the folder over (only after this one stopped beating for a long time):
+  // from then on nothing is written, so two processes never write one folder.
+  let lost: string | undefined;
   if (!inMemory) {
     await mkdir(dataDir, { recursive: true });
-    lock = await lockDataDir(dataDir);
+    lock = await lockDataDir(dataDir, { onLost: (why) => { lost = why; } });
   }
   let db: PGlite;
   try {
@@ -24,6 +27,7 @@ export async function createPgliteExecutor(dataDir: string): Promise<SqlExecutor
   }
   const wrap = (q: { query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }> }): SqlQueryable => ({
     async query<T extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<T[]> {
+      if (lost !== undefined) throw new Error(`embedded store unusable: ${lost}`);
       const result = await q.query<T>(sql, toSqlParams(params));
       return result.rows;
     },

@@ -31,7 +31,8 @@ export type KeyRequest = {
   approvalChannel?: string;      // where the approval message was posted
   approvalTs?: string;           // its ts, for chat.update
   requesterDmChannel?: string;
-  revealedAt?: number;           // reveal mode: the one-time reveal was used
+  revealedAt?: number;           // reveal mode: the one-time reveal was used (set only after the keys were shown)
+  revealLeaseUntil?: number;     // reveal mode: a reveal is showing the keys right now (until this time)
   remindedAt?: number;           // expiry reminder sent
   attempts: number;              // key-creation / delivery attempts so far
   lastError?: string;            // redacted, for the approver and /apikey list
@@ -54,7 +55,7 @@ export type AuditEvent = {
   detail?: Record<string, unknown>; // never secrets
 };
 
-export type OutboxKind = 'create_key' | 'deliver_key' | 'notify' | 'update_approval_message';
+export type OutboxKind = 'create_key' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind';
 
 export type OutboxItem = {
   id: number;
@@ -67,11 +68,26 @@ export type OutboxItem = {
   lockedUntil?: number;
   lastError?: string;
   doneAt?: number;
+  /** At most one item per request carries a given onceKey: enqueueing it again is a no-op. */
+  onceKey?: string;
+};
+
+/** What a caller enqueues; the store assigns id, attempts and the lease. */
+export type NewOutboxItem = Pick<OutboxItem, 'kind' | 'payload' | 'notBefore'> & { onceKey?: string };
+
+export type OutboxStats = {
+  /** Unfinished items (due or scheduled for later). */
+  depth: number;
+  /** notBefore of the oldest unfinished item that is due at `now` (undefined when none is due). */
+  oldestDueAt?: number;
 };
 
 export interface RequestStore {
-  /** Inserts a new pending request and its 'requested' audit event in one transaction. */
-  createRequest(input: NewKeyRequest, actor: string): Promise<KeyRequest>;
+  /**
+   * Inserts a new pending request, its 'requested' audit event and its first outbox items in one transaction:
+   * either all of them are stored or none (no pending request that nobody is ever told about).
+   */
+  createRequest(input: NewKeyRequest, actor: string, enqueue?: readonly NewOutboxItem[]): Promise<KeyRequest>;
   getRequest(id: string): Promise<KeyRequest | undefined>;
   /**
    * Atomic compare-and-set: moves the request from one of `from` to `to`, applying `patch` and appending
@@ -85,7 +101,7 @@ export interface RequestStore {
     to: RequestState,
     patch?: KeyRequestPatch,
     audit?: Omit<AuditEvent, 'requestId' | 'id'>,
-    enqueue?: readonly Pick<OutboxItem, 'kind' | 'payload' | 'notBefore'>[],
+    enqueue?: readonly NewOutboxItem[],
   ): Promise<{ ok: true; request: KeyRequest } | { ok: false; current: KeyRequest | undefined }>;
   /** Updates non-state fields (approvalTs, lastError, …); optional CAS on `expectedVersion`. */
   updateRequest(id: string, patch: KeyRequestPatch, expectedVersion?: number): Promise<KeyRequest | undefined>;
@@ -97,12 +113,20 @@ export interface RequestStore {
   appendAudit(event: Omit<AuditEvent, 'id'>): Promise<AuditEvent>;
   listAudit(requestId: string): Promise<AuditEvent[]>;
 
-  enqueue(requestId: string, items: readonly Pick<OutboxItem, 'kind' | 'payload' | 'notBefore'>[]): Promise<void>;
-  /** Leases up to `limit` due items (notBefore <= now, not done, lease free or expired) to `worker` for `leaseMs`. Never hands one item to two workers at once. */
+  /** Resolves with the number of items stored (an item whose onceKey the request already has is skipped). */
+  enqueue(requestId: string, items: readonly NewOutboxItem[]): Promise<number>;
+  /**
+   * Leases up to `limit` due items to `worker` for `leaseMs`: per request only its oldest unfinished item
+   * (lowest id), and only while no item of that request is leased, so the steps of one request run one at a
+   * time and in order while different requests proceed independently. Never hands one item to two workers.
+   */
   claimDue(now: number, limit: number, worker: string, leaseMs: number): Promise<OutboxItem[]>;
   completeOutbox(id: number, worker: string, now: number): Promise<void>;
   /** Releases the lease, records the error and reschedules at retryAt. */
   failOutbox(id: number, worker: string, error: string, retryAt: number): Promise<void>;
+  /** Gives a leased item back unfinished (a worker stopping), so any worker may claim it again at once. Only the lease holder can. */
+  releaseOutbox(id: number, worker: string): Promise<void>;
+  outboxStats(now: number): Promise<OutboxStats>;
   listOutbox(requestId: string): Promise<OutboxItem[]>;
 
   close(): Promise<void>;

@@ -75,6 +75,16 @@ export const migrations: readonly { version: number; statements: readonly string
       `CREATE INDEX IF NOT EXISTS outbox_by_request ON outbox (request_id, id)`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // Steps that must be queued at most once per request (the expiry reminder), whoever queues them.
+      `ALTER TABLE outbox ADD COLUMN IF NOT EXISTS once_key text`,
+      `CREATE UNIQUE INDEX IF NOT EXISTS outbox_once ON outbox (request_id, once_key) WHERE once_key IS NOT NULL`,
+      // Reveal delivery: who is showing the keys right now (a short lease), so revealedAt is set only once shown.
+      `ALTER TABLE requests ADD COLUMN IF NOT EXISTS reveal_lease_until bigint`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -8,6 +8,7 @@ import type {
   KeyRequest,
   KeyRequestPatch,
   NewKeyRequest,
+  NewOutboxItem,
   OutboxItem,
   OutboxKind,
   RequestState,
@@ -16,7 +17,7 @@ import type {
 import { REQUEST_STATES } from './schema.ts';
 import type { SqlExecutor, SqlQueryable, SqlRow } from './sql-executor.ts';
 
-type EnqueueItem = Pick<OutboxItem, 'kind' | 'payload' | 'notBefore'>;
+type EnqueueItem = NewOutboxItem;
 type TransitionResult = { ok: true; request: KeyRequest } | { ok: false; current: KeyRequest | undefined };
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -45,6 +46,7 @@ const PATCH_COLUMNS = {
   approvalTs: ['approval_ts', 'text'],
   requesterDmChannel: ['requester_dm_channel', 'text'],
   revealedAt: ['revealed_at', 'ms'],
+  revealLeaseUntil: ['reveal_lease_until', 'ms'],
   remindedAt: ['reminded_at', 'ms'],
   attempts: ['attempts', 'int'],
   lastError: ['last_error', 'text'],
@@ -59,9 +61,10 @@ const SECRET_FIELD = /^(primary_?key|secondary_?key|secret_?key|secret_?access_?
 
 export function createSqlRequestStore(db: SqlExecutor): RequestStore {
   return {
-    async createRequest(input, actor) {
+    async createRequest(input, actor, enqueue = []) {
       validateNewRequest(input);
       checkText('actor', actor);
+      validateEnqueue(enqueue);
       const id = input.id ?? newRequestId();
       return db.transaction(async (tx) => {
         const rows = await tx.query(
@@ -72,6 +75,7 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
             input.createdAt, input.expiresAt],
         );
         await insertAudit(tx, { requestId: id, at: input.createdAt, actor, type: 'requested' });
+        await insertOutbox(tx, id, enqueue);
         return toRequest(one(rows));
       });
     },
@@ -168,8 +172,8 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
     async enqueue(requestId, items) {
       checkText('requestId', requestId);
       validateEnqueue(items);
-      if (items.length === 0) return;
-      await db.transaction((tx) => insertOutbox(tx, requestId, items));
+      if (items.length === 0) return 0;
+      return db.transaction((tx) => insertOutbox(tx, requestId, items));
     },
 
     async claimDue(now, limit, worker, leaseMs) {
@@ -178,16 +182,21 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       checkText('worker', worker);
       checkInt('leaseMs', leaseMs);
       if (leaseMs <= 0) throw new TypeError('claimDue: leaseMs must be positive');
-      // SKIP LOCKED lets concurrent claimers on Postgres pass over rows another claimer is leasing right now;
-      // the outer re-check (locked_until) keeps out a row someone else leased and committed meanwhile.
+      // Only the head of each request's queue (no unfinished item with a lower id) is claimable, and a leased
+      // head blocks the rest of its request: one step per request at a time, in order. SKIP LOCKED lets
+      // concurrent claimers on Postgres pass over rows another claimer is leasing right now; a row someone
+      // leased and committed meanwhile is re-checked against the WHERE and the outer locked_until test.
       // A CTE, not `id IN (subquery)`: the planner may re-run an IN-subquery and exceed the LIMIT.
       const rows = await db.query(
         `WITH due AS (
-           SELECT id FROM outbox
-           WHERE done_at IS NULL AND not_before <= $1 AND (locked_until IS NULL OR locked_until <= $1)
-           ORDER BY not_before, id
+           SELECT o.id FROM outbox o
+           WHERE o.done_at IS NULL AND o.not_before <= $1 AND (o.locked_until IS NULL OR o.locked_until <= $1)
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox p WHERE p.request_id = o.request_id AND p.done_at IS NULL AND p.id < o.id
+             )
+           ORDER BY o.not_before, o.id
            LIMIT $2
-           FOR UPDATE SKIP LOCKED
+           FOR UPDATE OF o SKIP LOCKED
          )
          UPDATE outbox SET locked_by = $3, locked_until = $4, attempts = outbox.attempts + 1
          FROM due
@@ -229,6 +238,26 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       }
     },
 
+    async releaseOutbox(id, worker) {
+      checkInt('id', id);
+      checkText('worker', worker);
+      await db.query(
+        `UPDATE outbox SET locked_by = NULL, locked_until = NULL WHERE id = $1 AND locked_by = $2 AND done_at IS NULL`,
+        [id, worker],
+      );
+    },
+
+    async outboxStats(now) {
+      checkInt('now', now);
+      const rows = await db.query(
+        `SELECT count(*) AS depth, min(not_before) FILTER (WHERE not_before <= $1) AS oldest_due
+         FROM outbox WHERE done_at IS NULL`,
+        [now],
+      );
+      const row = one(rows);
+      return withOptional({ depth: num(row.depth) }, { oldestDueAt: optNum(row.oldest_due) });
+    },
+
     async listOutbox(requestId) {
       checkText('requestId', requestId);
       const rows = await db.query(`SELECT * FROM outbox WHERE request_id = $1 ORDER BY id`, [requestId]);
@@ -247,13 +276,17 @@ async function insertAudit(q: SqlQueryable, e: Omit<AuditEvent, 'id'>): Promise<
   return toAudit(one(rows));
 }
 
-async function insertOutbox(q: SqlQueryable, requestId: string, items: readonly EnqueueItem[]): Promise<void> {
+async function insertOutbox(q: SqlQueryable, requestId: string, items: readonly EnqueueItem[]): Promise<number> {
+  let inserted = 0;
   for (const item of items) {
-    await q.query(
-      `INSERT INTO outbox (request_id, kind, payload, not_before) VALUES ($1, $2, ($3::text)::jsonb, $4)`,
-      [requestId, item.kind, safeJson(item.payload), item.notBefore],
+    const rows = await q.query(
+      `INSERT INTO outbox (request_id, kind, payload, not_before, once_key) VALUES ($1, $2, ($3::text)::jsonb, $4, $5)
+       ON CONFLICT (request_id, once_key) WHERE once_key IS NOT NULL DO NOTHING RETURNING id`,
+      [requestId, item.kind, safeJson(item.payload), item.notBefore, item.onceKey ?? null],
     );
+    inserted += rows.length;
   }
+  return inserted;
 }
 
 function patchAssignments(patch: KeyRequestPatch, firstParam: number): { sql: string; params: unknown[]; next: number } {
@@ -301,6 +334,7 @@ function validateEnqueue(items: readonly EnqueueItem[]): void {
   for (const item of items) {
     checkText('outbox kind', item.kind);
     checkInt('outbox notBefore', item.notBefore);
+    if (item.onceKey !== undefined) checkText('outbox onceKey', item.onceKey);
     if (item.payload === null || typeof item.payload !== 'object' || Array.isArray(item.payload)) {
       throw new TypeError('outbox payload must be an object');
     }
@@ -392,6 +426,7 @@ function toRequest(r: SqlRow): KeyRequest {
       approvalTs: optText(r.approval_ts),
       requesterDmChannel: optText(r.requester_dm_channel),
       revealedAt: optNum(r.revealed_at),
+      revealLeaseUntil: optNum(r.reveal_lease_until),
       remindedAt: optNum(r.reminded_at),
       lastError: optText(r.last_error),
     },
@@ -420,6 +455,7 @@ function toOutbox(r: SqlRow): OutboxItem {
       lockedUntil: optNum(r.locked_until),
       lastError: optText(r.last_error),
       doneAt: optNum(r.done_at),
+      onceKey: optText(r.once_key),
     },
   );
 }

@@ -2,7 +2,7 @@
 // re-render it idempotently (chat.update in place). It carries the key id once created, never a key.
 import type { types } from '@slack/bolt';
 import type { KeyRequest } from '../store/request-store.ts';
-import { escapeMrkdwn, mrkdwn, plain, slackDate } from './format.ts';
+import { cutMrkdwn, mrkdwn, ncpText, plain, slackDate, TEXT_LIMIT, userText } from './format.ts';
 
 export const APPROVE_ACTION_ID = 'approve';
 export const DENY_ACTION_ID = 'deny';
@@ -16,36 +16,38 @@ function summary(r: KeyRequest): types.KnownBlock[] {
       type: 'section',
       text: mrkdwn(`<@${r.requesterId}> requests an NCP API Gateway key.`),
       fields: [
-        mrkdwn(`*Name*\n${escapeMrkdwn(r.apiKeyName)}`),
-        mrkdwn(`*Description*\n${r.apiKeyDescription ? escapeMrkdwn(r.apiKeyDescription) : '_none_'}`),
+        mrkdwn(`*Name*\n${userText(r.apiKeyName, 500)}`, TEXT_LIMIT.field),
+        mrkdwn(`*Description*\n${r.apiKeyDescription ? userText(r.apiKeyDescription, 1000) : '_none_'}`, TEXT_LIMIT.field),
       ],
     },
-    { type: 'section', text: mrkdwn(`*Justification*\n${escapeMrkdwn(r.justification)}`) },
+    { type: 'section', text: mrkdwn(`*Justification*\n${userText(r.justification, 2900)}`) },
   ];
 }
 
 function status(r: KeyRequest, maxAttempts: number): { line: string; text: string } {
   const by = r.decidedBy !== undefined ? `<@${r.decidedBy}>` : 'an approver';
   const when = r.decidedAt !== undefined ? ` at ${slackDate(r.decidedAt)}` : '';
-  const comment = r.decisionComment ? `\n> ${escapeMrkdwn(r.decisionComment)}` : '';
-  const retrying = r.lastError ? `\n:warning: Attempt ${r.attempts} of ${maxAttempts} failed: ${escapeMrkdwn(r.lastError)}. Retrying automatically.` : '';
+  const comment = r.decisionComment ? `\n> ${userText(r.decisionComment, 1500)}` : '';
+  const retrying = r.lastError ? `\n:warning: Attempt ${r.attempts} of ${maxAttempts} failed: ${ncpText(r.lastError, 800)}. Retrying automatically.` : '';
+  const name = userText(r.apiKeyName, 200);
+  const keyId = r.apiKeyId !== undefined ? ncpText(r.apiKeyId, 100) : '?';
   switch (r.state) {
     case 'pending':
-      return { line: `:hourglass_flowing_sand: Pending · expires ${slackDate(r.expiresAt)}`, text: `API key request "${escapeMrkdwn(r.apiKeyName)}" from <@${r.requesterId}> is waiting for approval` };
+      return { line: `:hourglass_flowing_sand: Pending · expires ${slackDate(r.expiresAt)}`, text: `API key request "${name}" from <@${r.requesterId}> is waiting for approval` };
     case 'approved':
-      return { line: `:gear: Approved by ${by}${when}; creating the key…${comment}${retrying}`, text: `API key request "${escapeMrkdwn(r.apiKeyName)}" approved by ${by}` };
+      return { line: `:gear: Approved by ${by}${when}; creating the key…${comment}${retrying}`, text: `API key request "${name}" approved by ${by}` };
     case 'created':
-      return { line: `:key: Approved by ${by}${when}. Key \`${r.apiKeyId ?? '?'}\` created; delivering to <@${r.requesterId}>…${comment}${retrying}`, text: `API key request "${escapeMrkdwn(r.apiKeyName)}" approved by ${by}` };
+      return { line: `:key: Approved by ${by}${when}. Key \`${keyId}\` created; delivering to <@${r.requesterId}>…${comment}${retrying}`, text: `API key request "${name}" approved by ${by}` };
     case 'delivered':
-      return { line: `:white_check_mark: Approved by ${by}${when}. Key \`${r.apiKeyId ?? '?'}\` delivered to <@${r.requesterId}>.${comment}`, text: `API key request "${escapeMrkdwn(r.apiKeyName)}" approved by ${by}` };
+      return { line: `:white_check_mark: Approved by ${by}${when}. Key \`${keyId}\` delivered to <@${r.requesterId}>.${comment}`, text: `API key request "${name}" approved by ${by}` };
     case 'denied':
-      return { line: `:no_entry: Denied by ${by}${when}.${comment}`, text: `API key request "${escapeMrkdwn(r.apiKeyName)}" denied by ${by}` };
+      return { line: `:no_entry: Denied by ${by}${when}.${comment}`, text: `API key request "${name}" denied by ${by}` };
     case 'expired':
-      return { line: `:alarm_clock: Expired ${slackDate(r.expiresAt)} without a decision.`, text: `API key request "${escapeMrkdwn(r.apiKeyName)}" expired` };
+      return { line: `:alarm_clock: Expired ${slackDate(r.expiresAt)} without a decision.`, text: `API key request "${name}" expired` };
     case 'failed':
       return {
-        line: `:x: Approved by ${by}${when}, but ${r.apiKeyId ? `delivering key \`${r.apiKeyId}\`` : 'creating the key'} failed after ${r.attempts} attempts: ${escapeMrkdwn(r.lastError ?? 'unknown error')}. An approver can retry.`,
-        text: `API key request "${escapeMrkdwn(r.apiKeyName)}" failed; an approver can retry`,
+        line: `:x: Approved by ${by}${when}, but ${r.apiKeyId ? `delivering key \`${keyId}\`` : 'creating the key'} failed after ${r.attempts} attempts: ${ncpText(r.lastError ?? 'unknown error', 800)}. An approver can retry.`,
+        text: `API key request "${name}" failed; an approver can retry`,
       };
   }
 }
@@ -60,10 +62,10 @@ export function decisionButtons(r: KeyRequest): types.Button[] {
 
 export function buildApprovalMessage(r: KeyRequest, opts: { maxAttempts: number; approverMentions?: string }): SlackMessage {
   const { line, text } = status(r, opts.maxAttempts);
-  const blocks: types.KnownBlock[] = [{ type: 'header', text: plain(`API key request: ${r.apiKeyName}`.slice(0, 150)) }, ...summary(r)];
-  blocks.push({ type: 'context', elements: [mrkdwn(line)] });
+  const blocks: types.KnownBlock[] = [{ type: 'header', text: plain(`API key request: ${r.apiKeyName}`, TEXT_LIMIT.header) }, ...summary(r)];
+  blocks.push({ type: 'context', elements: [mrkdwn(line, TEXT_LIMIT.context)] });
   if (r.state === 'pending') {
-    if (opts.approverMentions) blocks.push({ type: 'context', elements: [mrkdwn(`Approvers: ${opts.approverMentions}`)] });
+    if (opts.approverMentions) blocks.push({ type: 'context', elements: [mrkdwn(`Approvers: ${opts.approverMentions}`, TEXT_LIMIT.context)] });
     blocks.push({ type: 'actions', block_id: 'decision', elements: decisionButtons(r) });
   }
   if (r.state === 'failed') {
@@ -73,10 +75,14 @@ export function buildApprovalMessage(r: KeyRequest, opts: { maxAttempts: number;
       elements: [{ type: 'button', action_id: RETRY_ACTION_ID, text: plain('Retry'), value: r.id }],
     });
   }
-  return { text, blocks };
+  return { text: cutMrkdwn(text, TEXT_LIMIT.message), blocks };
 }
 
 export function buildReminderMessage(r: KeyRequest, approverMentions: string): SlackMessage {
-  const text = `Reminder: the API key request "${escapeMrkdwn(r.apiKeyName)}" from <@${r.requesterId}> expires ${slackDate(r.expiresAt)}.`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(`:bell: ${approverMentions ? `${approverMentions} ` : ''}${escapeMrkdwn(`Reminder: "${escapeMrkdwn(r.apiKeyName)}"`)} from <@${r.requesterId}> expires ${slackDate(r.expiresAt)}. Approve or deny it above.`) }] };
+  // Escaped once: the name is user text, the rest is ours (mentions and the date token must stay live).
+  const what = `"${userText(r.apiKeyName, 200)}" from <@${r.requesterId}> expires ${slackDate(r.expiresAt)}`;
+  return {
+    text: `Reminder: the API key request ${what}.`,
+    blocks: [{ type: 'section', text: mrkdwn(`:bell: ${approverMentions ? `${approverMentions} ` : ''}Reminder: ${what}. Approve or deny it above.`) }],
+  };
 }

@@ -3,19 +3,21 @@
 // private_metadata carries the request id only.
 import type { types } from '@slack/bolt';
 import type { KeyRequest } from '../store/request-store.ts';
-import { escapeMrkdwn, mrkdwn, plain, slackDate } from './format.ts';
+import { mrkdwn, plain, slackDate, TEXT_LIMIT, userText } from './format.ts';
 
 export const APPROVE_CALLBACK_ID = 'apikey_approve';
 export const DENY_CALLBACK_ID = 'apikey_deny';
 export const REASON_MAX = 500;
 
 function requestSummary(r: KeyRequest): types.KnownBlock {
+  // Budgets after escaping: name and description are short when valid, and the justification gets what is
+  // left of the section's 3000 characters, so the modal opens whatever the request holds.
   return {
     type: 'section',
     text: mrkdwn(
-      `*${escapeMrkdwn(r.apiKeyName)}* for <@${r.requesterId}>` +
-        (r.apiKeyDescription ? `\n${escapeMrkdwn(r.apiKeyDescription)}` : '') +
-        `\n*Justification:* ${escapeMrkdwn(r.justification)}\nRequested ${slackDate(r.createdAt)} · expires ${slackDate(r.expiresAt)}`,
+      `*${userText(r.apiKeyName, 200)}* for <@${r.requesterId}>` +
+        (r.apiKeyDescription ? `\n${userText(r.apiKeyDescription, 300)}` : '') +
+        `\n*Justification:* ${userText(r.justification, 2200)}\nRequested ${slackDate(r.createdAt)} · expires ${slackDate(r.expiresAt)}`,
     ),
   };
 }
@@ -61,11 +63,14 @@ export function buildDenyModal(r: KeyRequest): types.ModalView {
   };
 }
 
-/** A modal without submit that explains why nothing can be done (already decided, not an approver, …). */
+/**
+ * A modal without submit that explains why nothing can be done (already decided, not an approver, …).
+ * `message` is mrkdwn the caller composed with user/NCP parts already escaped (ncpText, userText).
+ */
 export function buildNoticeModal(title: string, message: string): types.ModalView {
   return {
     type: 'modal',
-    title: plain(title.slice(0, 24)),
+    title: plain(title, TEXT_LIMIT.modalTitle),
     close: plain('Close'),
     blocks: [{ type: 'section', text: mrkdwn(message) }],
   };

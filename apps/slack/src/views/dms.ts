@@ -4,11 +4,12 @@ import type { types } from '@slack/bolt';
 import type { ApiKey } from '@apikey/core';
 import type { KeyRequest } from '../store/request-store.ts';
 import type { SlackMessage } from './approval-message.ts';
-import { escapeMrkdwn, mrkdwn, plain, slackDate } from './format.ts';
+import { mrkdwn, ncpText, plain, slackDate, userText } from './format.ts';
 
 export const REVEAL_ACTION_ID = 'reveal';
 
-const name = (r: KeyRequest) => escapeMrkdwn(r.apiKeyName);
+const name = (r: KeyRequest) => userText(r.apiKeyName, 200);
+const keyId = (r: KeyRequest) => (r.apiKeyId !== undefined ? ncpText(r.apiKeyId, 100) : '?');
 
 export function pendingDm(r: KeyRequest): SlackMessage {
   const text = `Your API key request "${name(r)}" is waiting for approval.`;
@@ -27,7 +28,7 @@ export function deniedDm(r: KeyRequest): SlackMessage {
     text,
     blocks: [
       { type: 'section', text: mrkdwn(`:no_entry: ${text}`) },
-      { type: 'section', text: mrkdwn(`*Reason*\n${escapeMrkdwn(r.decisionComment ?? '')}`) },
+      { type: 'section', text: mrkdwn(`*Reason*\n${userText(r.decisionComment ?? '', 2900)}`) },
     ],
   };
 }
@@ -45,7 +46,7 @@ export function expiredDm(r: KeyRequest): SlackMessage {
 
 function keyBlocks(key: ApiKey): types.KnownBlock[] {
   return [
-    { type: 'section', text: mrkdwn(`*Key id*\n\`${key.apiKeyId}\``) },
+    { type: 'section', text: mrkdwn(`*Key id*\n\`${ncpText(key.apiKeyId, 100)}\``) },
     { type: 'section', text: mrkdwn(`*Primary key*\n\`${key.primaryKey ?? ''}\``) },
     { type: 'section', text: mrkdwn(`*Secondary key*\n\`${key.secondaryKey ?? ''}\``) },
   ];
@@ -66,7 +67,7 @@ export function revealDm(r: KeyRequest): SlackMessage {
   return {
     text: `Your API key "${name(r)}" was approved by <@${r.decidedBy ?? 'unknown'}>. Reveal it once from this message.`,
     blocks: [
-      { type: 'section', text: mrkdwn(`:key: Your API key *${name(r)}* (id \`${r.apiKeyId ?? '?'}\`) was approved by <@${r.decidedBy ?? 'unknown'}>.`) },
+      { type: 'section', text: mrkdwn(`:key: Your API key *${name(r)}* (id \`${keyId(r)}\`) was approved by <@${r.decidedBy ?? 'unknown'}>.`) },
       { type: 'section', text: mrkdwn('The keys are shown *once*, in a window only you can see. Have your secret manager ready.') },
       { type: 'actions', block_id: 'reveal', elements: [{ type: 'button', action_id: REVEAL_ACTION_ID, style: 'primary', text: plain('Reveal'), value: r.id }] },
     ],
@@ -76,7 +77,7 @@ export function revealDm(r: KeyRequest): SlackMessage {
 export function revealedDm(r: KeyRequest, at: number): SlackMessage {
   return {
     text: `Your API key "${name(r)}" was revealed.`,
-    blocks: [{ type: 'section', text: mrkdwn(`:white_check_mark: Your API key *${name(r)}* (id \`${r.apiKeyId ?? '?'}\`) was revealed ${slackDate(at)}. It cannot be shown again; ask an admin to rotate it if you lost it.`) }],
+    blocks: [{ type: 'section', text: mrkdwn(`:white_check_mark: Your API key *${name(r)}* (id \`${keyId(r)}\`) was revealed ${slackDate(at)}. It cannot be shown again; ask an admin to rotate it if you lost it.`) }],
   };
 }
 

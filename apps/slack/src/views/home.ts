@@ -3,7 +3,7 @@
 import type { types } from '@slack/bolt';
 import type { KeyRequest } from '../store/request-store.ts';
 import { decisionButtons } from './approval-message.ts';
-import { escapeMrkdwn, mrkdwn, plain, requestLine, slackDate } from './format.ts';
+import { mrkdwn, plain, requestLine, slackDate, TEXT_LIMIT, userText } from './format.ts';
 
 export function buildHomeView(opts: { isApprover: boolean; pending: KeyRequest[]; mine: KeyRequest[] }): types.HomeView {
   const blocks: types.KnownBlock[] = [
@@ -11,12 +11,12 @@ export function buildHomeView(opts: { isApprover: boolean; pending: KeyRequest[]
     { type: 'section', text: mrkdwn('Run `/apikey create` to request an NCP API Gateway key, `/apikey list` for your requests.') },
   ];
   if (opts.isApprover) {
-    blocks.push({ type: 'divider' }, { type: 'header', text: plain(`Waiting for your decision (${opts.pending.length})`) });
+    blocks.push({ type: 'divider' }, { type: 'header', text: plain(`Waiting for your decision (${opts.pending.length})`, TEXT_LIMIT.header) });
     if (opts.pending.length === 0) blocks.push({ type: 'context', elements: [mrkdwn('Nothing pending.')] });
     for (const r of opts.pending.slice(0, 20)) {
       blocks.push({
         type: 'section',
-        text: mrkdwn(`*${escapeMrkdwn(r.apiKeyName)}* for <@${r.requesterId}> · expires ${slackDate(r.expiresAt)}\n${escapeMrkdwn(r.justification).slice(0, 300)}`),
+        text: mrkdwn(`*${userText(r.apiKeyName, 200)}* for <@${r.requesterId}> · expires ${slackDate(r.expiresAt)}\n${userText(r.justification, 300)}`),
       });
       blocks.push({ type: 'actions', elements: decisionButtons(r) });
     }

@@ -6,7 +6,8 @@ export const CREATE_CALLBACK_ID = 'apikey_create';
 export const JUSTIFICATION_MAX = 500;
 
 export function buildRequestModal(opts: { name?: string }): types.ModalView {
-  const name = opts.name?.trim() ?? '';
+  // Pre-filled from the command text, which can be long: an over-long value still opens (validation says why on submit).
+  const name = [...(opts.name?.trim() ?? '')].slice(0, 150).join('');
   return {
     type: 'modal',
     callback_id: CREATE_CALLBACK_ID,

@@ -6,7 +6,7 @@ import type { WebClient } from '../bolt.ts';
 import type { SlackAppConfig } from '../config.ts';
 import type { AfterAck } from '../listeners/after-ack.ts';
 import type { AppLogger } from '../logger.ts';
-import type { KeyRequestPatch, OutboxItem, RequestStore } from '../store/request-store.ts';
+import type { KeyRequestPatch, NewOutboxItem, RequestStore } from '../store/request-store.ts';
 
 export type WorkflowContext = {
   config: SlackAppConfig;
@@ -22,7 +22,7 @@ export type WorkflowContext = {
   wake: () => void;
 };
 
-export type Enqueue = Pick<OutboxItem, 'kind' | 'payload' | 'notBefore'>;
+export type Enqueue = NewOutboxItem;
 
 export type NotifyMessage = 'pending' | 'denied' | 'expired';
 
@@ -30,6 +30,8 @@ export const enqueueApprovalMessage = (now: number): Enqueue => ({ kind: 'update
 export const enqueueNotify = (message: NotifyMessage, now: number): Enqueue => ({ kind: 'notify', payload: { message }, notBefore: now });
 export const enqueueCreateKey = (now: number): Enqueue => ({ kind: 'create_key', payload: {}, notBefore: now });
 export const enqueueDeliverKey = (now: number): Enqueue => ({ kind: 'deliver_key', payload: {}, notBefore: now });
+/** Queued at most once per request, whoever (which replica's sweeper) queues it. */
+export const enqueueRemind = (now: number): Enqueue => ({ kind: 'remind', payload: {}, notBefore: now, onceKey: 'remind' });
 
 /** The store clears a column when the patch names it with `undefined`; exactOptionalPropertyTypes needs the cast. */
 export const CLEAR_LAST_ERROR = { lastError: undefined } as unknown as KeyRequestPatch;

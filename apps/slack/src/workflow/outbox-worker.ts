@@ -1,30 +1,56 @@
-// The outbox worker: leases due items from the store, runs them (items of one request in order, different
-// requests in parallel), and on failure records the error, shows it to approvers and reschedules with jittered
-// exponential backoff. After maxAttempts a key creation/delivery moves the request to `failed` (approvers get
-// a Retry button); nothing is lost on restart because unfinished items stay in the store.
+// The outbox worker: leases due steps from the store and runs them as a pool — each step on its own as soon as
+// a slot is free (at most `concurrency` at once), so one slow NCP call never holds back another request's
+// messages. The store hands out only the head of each request's queue and none while one of its steps is
+// leased, so the steps of one request run one at a time and in order, on whichever replica. On failure the
+// error is recorded, shown to approvers and the step rescheduled with jittered exponential backoff; after
+// maxAttempts a key creation/delivery moves the request to `failed` (approvers get a Retry button). Nothing
+// is lost on restart: unfinished steps stay in the store.
 import type { KeyRequest, OutboxItem } from '../store/request-store.ts';
 import { enqueueApprovalMessage, type WorkflowContext } from './context.ts';
 import { handleCreateKey, handleDeliverKey, handleNotify, syncApprovalMessage } from './deliver.ts';
 import { describeFailure } from './describe-error.ts';
+import { handleRemind } from './sweeper.ts';
 
 export type OutboxWorkerOptions = {
   workerId: string;
   pollMs?: number;        // idle poll interval (default 1000)
   leaseMs?: number;       // how long a claimed item is ours (default 300 000: longer than core's whole retry deadline,
                           // so a slow NCP create is never picked up twice)
-  batch?: number;         // items per claim (default 20)
+  concurrency?: number;   // steps running at once (default 8)
   baseDelayMs?: number;   // first retry delay (default 2000)
   maxDelayMs?: number;    // retry delay cap (default 300 000)
   random?: () => number;
 };
 
+export type OutboxWorkerStats = {
+  /** Unfinished steps in the store (every replica's), due or scheduled. */
+  depth: number;
+  /** How long the oldest due step has waited (0 when none is due). */
+  oldestDueAgeMs: number;
+  /** Steps this worker is running right now. */
+  inFlight: number;
+};
+
 export type OutboxWorker = {
   start(): void;
-  stop(): Promise<void>;
+  /**
+   * Stops claiming, then waits up to `graceMs` (default 10 000) for the steps in flight to finish. Message
+   * steps still running after that (notify, approval message, reminder) are released in the store so another
+   * replica, or the next start, takes them up at once (at worst a message is sent twice). Key steps
+   * (create_key, deliver_key) keep their lease: their NCP call may still commit, and a second runner before the
+   * lease ends could make a second key or DM the keys twice; they are retried once the lease expires.
+   */
+  stop(opts?: { graceMs?: number }): Promise<void>;
   wake(): void;
-  /** One claim-and-run pass; resolves with the number of items handled. */
+  /** One claim-and-run pass (up to the free slots), waiting for those steps; resolves with their number. */
   runOnce(): Promise<number>;
+  stats(): Promise<OutboxWorkerStats>;
 };
+
+/** Steps whose repetition could make a second key or show keys twice. */
+function isKeyWork(kind: OutboxItem['kind'] | undefined): boolean {
+  return kind === 'create_key' || kind === 'deliver_key';
+}
 
 export function backoffMs(attempt: number, base: number, max: number, random: () => number): number {
   const exp = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
@@ -34,7 +60,7 @@ export function backoffMs(attempt: number, base: number, max: number, random: ()
 export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptions): OutboxWorker {
   const pollMs = opts.pollMs ?? 1000;
   const leaseMs = opts.leaseMs ?? 300_000;
-  const batch = opts.batch ?? 20;
+  const concurrency = Math.max(1, opts.concurrency ?? 8);
   const baseDelayMs = opts.baseDelayMs ?? 2000;
   const maxDelayMs = opts.maxDelayMs ?? 300_000;
   const random = opts.random ?? Math.random;
@@ -44,6 +70,8 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
   let woken = false;
+  const inFlight = new Map<number, Promise<void>>();
+  const runningKinds = new Map<number, OutboxItem['kind']>();
 
   const run = async (item: OutboxItem, r: KeyRequest): Promise<void> => {
     switch (item.kind) {
@@ -51,13 +79,13 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
       case 'deliver_key': return handleDeliverKey(ctx, r);
       case 'notify': return handleNotify(ctx, r, item);
       case 'update_approval_message': return syncApprovalMessage(ctx, r);
+      case 'remind': return handleRemind(ctx, r);
     }
   };
-
   const onFailure = async (item: OutboxItem, r: KeyRequest, err: unknown): Promise<void> => {
     const info = describeFailure(err);
     const now = ctx.now();
-    const keyWork = item.kind === 'create_key' || item.kind === 'deliver_key';
+    const keyWork = isKeyWork(item.kind);
     log.warn(`${item.kind} for ${r.id} failed (attempt ${item.attempts}/${ctx.config.maxAttempts}): ${info.message}`);
     if (item.attempts >= ctx.config.maxAttempts) {
       if (keyWork) {
@@ -102,15 +130,34 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());
   };
 
+  const wake = (): void => {
+    woken = true;
+    wakeUp?.();
+  };
+
+  /** Runs one claimed step in its own slot; the slot frees (and the loop looks for more) when it ends. */
+  const launch = (item: OutboxItem): Promise<void> => {
+    const done = runItem(item)
+      .catch((err: unknown) => log.error(`outbox item ${item.id} (${item.kind}) crashed: ${describeFailure(err).message}`))
+      .finally(() => {
+        inFlight.delete(item.id);
+        runningKinds.delete(item.id);
+        wake(); // a free slot, and maybe the next step of this request
+      });
+    inFlight.set(item.id, done);
+    runningKinds.set(item.id, item.kind);
+    return done;
+  };
+
+  const claim = async (): Promise<OutboxItem[]> => {
+    const free = concurrency - inFlight.size;
+    if (free <= 0) return [];
+    return ctx.store.claimDue(ctx.now(), free, opts.workerId, leaseMs);
+  };
+
   const runOnce = async (): Promise<number> => {
-    const items = await ctx.store.claimDue(ctx.now(), batch, opts.workerId, leaseMs);
-    const byRequest = new Map<string, OutboxItem[]>();
-    for (const item of items) byRequest.set(item.requestId, [...(byRequest.get(item.requestId) ?? []), item]);
-    await Promise.all([...byRequest.values()].map(async (queue) => {
-      for (const item of queue) {
-        await runItem(item).catch((err: unknown) => log.error(`outbox item ${item.id} (${item.kind}) crashed: ${describeFailure(err).message}`));
-      }
-    }));
+    const items = await claim();
+    await Promise.all(items.map(launch));
     return items.length;
   };
 
@@ -127,25 +174,44 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
       loop = (async () => {
         while (running) {
           woken = false;
-          let handled = 0;
+          let claimed = 0;
           try {
-            handled = await runOnce();
+            const items = await claim();
+            claimed = items.length;
+            if (running) for (const item of items) void launch(item);
+            else for (const item of items) await ctx.store.releaseOutbox(item.id, opts.workerId);
           } catch (err) {
             log.error(`outbox pass failed: ${describeFailure(err).message}`);
           }
-          if (handled === 0 && running) await idle();
+          // Claim again at once while steps keep coming and slots are free; otherwise wait for a wake-up
+          // (a step finished, new work was queued) or the poll interval.
+          if ((claimed === 0 || inFlight.size >= concurrency) && running) await idle();
         }
       })();
     },
-    async stop() {
+    async stop(stopOpts = {}) {
+      const graceMs = stopOpts.graceMs ?? 10_000;
       running = false;
       wakeUp?.();
       await loop;
+      if (inFlight.size === 0) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const graceOver = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), graceMs); });
+      const finished = await Promise.race([Promise.all(inFlight.values()).then(() => 'done' as const), graceOver]);
+      clearTimeout(timer);
+      if (finished === 'done') return;
+      const stuck = [...inFlight.keys()];
+      const releasable = stuck.filter((id) => !isKeyWork(runningKinds.get(id)));
+      log.warn(`stopping with ${stuck.length} step(s) still running; releasing ${releasable.length} message step(s) for another worker, key steps keep their lease`);
+      await Promise.all(releasable.map((id) => ctx.store.releaseOutbox(id, opts.workerId)
+        .catch((err: unknown) => log.error(`could not release outbox item ${id}: ${describeFailure(err).message}`))));
     },
-    wake() {
-      woken = true;
-      wakeUp?.();
-    },
+    wake,
     runOnce,
+    async stats() {
+      const now = ctx.now();
+      const s = await ctx.store.outboxStats(now);
+      return { depth: s.depth, oldestDueAgeMs: s.oldestDueAt === undefined ? 0 : Math.max(0, now - s.oldestDueAt), inFlight: inFlight.size };
+    },
   };
 }

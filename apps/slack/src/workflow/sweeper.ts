@@ -1,12 +1,16 @@
 // Periodic pass over pending requests near their deadline: a reminder in the approval message's thread once
-// per request (claimed with a version compare-and-set so replicas do not both remind), and expiry once the
-// TTL has passed (a pending → expired transition that queues the requester's DM and the message update).
+// per request, and expiry once the TTL has passed (a pending → expired transition that queues the
+// requester's DM and the message update). The reminder is an outbox step queued at most once per request
+// (its onceKey), so replicas never both post it, a failed post is retried like any other message, and
+// `remindedAt` is set only after Slack accepted the post.
+import type { KeyRequest } from '../store/request-store.ts';
 import { buildReminderMessage } from '../views/approval-message.ts';
-import type { WorkflowContext } from './context.ts';
+import { enqueueRemind, type WorkflowContext } from './context.ts';
 import { expireRequest } from './decide.ts';
 import { describeFailure } from './describe-error.ts';
 
-export type Sweeper = { start(): void; stop(): Promise<void>; runOnce(): Promise<{ expired: number; reminded: number }> };
+export type Sweeper = { start(): void; stop(): Promise<void>; /** One pass; `reminded` counts reminders queued by this pass. */
+  runOnce(): Promise<{ expired: number; reminded: number }> };
 
 export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number } = {}): Sweeper {
   const intervalMs = opts.intervalMs ?? 30_000;
@@ -26,20 +30,9 @@ export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number 
         continue;
       }
       if (r.remindedAt !== undefined) continue;
-      const claimed = await ctx.store.updateRequest(r.id, { remindedAt: now }, r.version);
-      if (claimed === undefined) continue;
-      const message = buildReminderMessage(claimed, ctx.approvers.mentions());
-      try {
-        await ctx.client.chat.postMessage({
-          channel: claimed.approvalChannel ?? ctx.config.approverChannel,
-          ...(claimed.approvalTs !== undefined ? { thread_ts: claimed.approvalTs } : {}),
-          text: message.text,
-          blocks: message.blocks,
-        });
-        await ctx.store.appendAudit({ requestId: r.id, at: now, actor: 'system', type: 'reminded' });
+      if ((await ctx.store.enqueue(r.id, [enqueueRemind(now)])) > 0) {
         reminded++;
-      } catch (err) {
-        log.warn(`reminder for ${r.id} failed: ${describeFailure(err).message}`);
+        ctx.wake();
       }
     }
     return { expired, reminded };
@@ -64,4 +57,19 @@ export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number 
     },
     runOnce,
   };
+}
+
+/** The `remind` outbox step: posts the reminder in the approval message's thread, then records it as sent. */
+export async function handleRemind(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
+  if (r.state !== 'pending' || r.remindedAt !== undefined) return; // decided or expired meanwhile, or already sent
+  const message = buildReminderMessage(r, ctx.approvers.mentions());
+  await ctx.client.chat.postMessage({
+    channel: r.approvalChannel ?? ctx.config.approverChannel,
+    ...(r.approvalTs !== undefined ? { thread_ts: r.approvalTs } : {}),
+    text: message.text,
+    blocks: message.blocks,
+  });
+  const now = ctx.now();
+  await ctx.store.updateRequest(r.id, { remindedAt: now });
+  await ctx.store.appendAudit({ requestId: r.id, at: now, actor: 'system', type: 'reminded' });
 }

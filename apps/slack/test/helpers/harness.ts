@@ -58,6 +58,8 @@ export async function startApp(o: {
   clock?: Clock;
   store?: RequestStore;          // shared store (two replicas); otherwise a fresh in-memory one
   workerId?: string;
+  /** Outbox steps running at once (default: the worker's). */
+  concurrency?: number;
 }): Promise<AppInstance> {
   const config = loadConfig({
     SLACK_BOT_TOKEN: o.standIn.botToken,
@@ -92,7 +94,7 @@ export async function startApp(o: {
     logger,
     now,
     workerId: o.workerId ?? 'test-worker',
-    outbox: { pollMs: 50, baseDelayMs: 50, maxDelayMs: 200 },
+    outbox: { pollMs: 50, baseDelayMs: 50, maxDelayMs: 200, ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}) },
     sweepIntervalMs: 100,
     webApiTimeoutMs: 5_000,
   });

@@ -1,5 +1,5 @@
 // The approve / deny buttons (approval message and App Home). The button value is the request id only; the
-// click is acked at once and the trigger spent on views.open: the confirmation modal, or a notice saying why
+// click is acked at once and the trigger spent on views.open (after the post-ack gate): the confirmation modal, or a notice saying why
 // there is nothing to decide. Authorisation is checked again, authoritatively, when the modal is submitted.
 import type { BoltApp, BlockAction, ButtonAction, SlackActionMiddlewareArgs, AllMiddlewareArgs } from '../../bolt.ts';
 import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../../views/approval-message.ts';
@@ -24,7 +24,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
         : buildNoticeModal('Cannot decide', refusal);
     }
     try {
-      await client.views.open({ trigger_id: body.trigger_id, view });
+      // Like /apikey create: the modal goes out once this process's pending acks are answered (capped well
+      // inside the trigger's 3 s), so a burst of clicks is acked first.
+      await ctx.afterAck.run(() => client.views.open({ trigger_id: body.trigger_id, view }));
     } catch (err) {
       ctx.logger.warn(`could not open the ${decision} modal for ${body.user.id}: ${describeFailure(err).message}`);
     }

@@ -54,8 +54,7 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
         justification: rawJustification.trim(),
         createdAt: now,
         expiresAt: now + ctx.config.requestTtlMs,
-      }, body.user.id);
-      await ctx.store.enqueue(request.id, [enqueueApprovalMessage(now), enqueueNotify('pending', now)]);
+      }, body.user.id, [enqueueApprovalMessage(now), enqueueNotify('pending', now)]);
       ctx.logger.info(`request ${request.id} created by ${body.user.id}`);
     } catch (err) {
       ctx.logger.error(`could not store a request from ${body.user.id}: ${describeFailure(err).message}`);

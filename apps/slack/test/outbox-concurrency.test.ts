@@ -1,0 +1,167 @@
+// The outbox worker runs steps of different requests independently: one request's key creation stuck in a slow
+// NCP call does not hold back another request's approval message and DMs; the steps of one request still run
+// in order; stop() gives a step it cannot finish back to the store for another worker.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SlackStandIn } from '@apikey/slack-testkit';
+import { openRequestStore } from '../src/store/open-store.ts';
+import type { RequestStore } from '../src/store/request-store.ts';
+import {
+  APPROVER,
+  REQUESTER,
+  decideViaSlack,
+  expectNoSecretsInLogs,
+  startApp,
+  startNcp,
+  startStandIn,
+  submitRequest,
+  waitFor,
+  type AppInstance,
+  type Ncp,
+} from './helpers/harness.ts';
+
+const OTHER_REQUESTER = 'U0REQ2';
+const SLOW_MS = 6000;
+
+let standIn: SlackStandIn;
+let ncp: Ncp;
+
+beforeAll(async () => {
+  standIn = await startStandIn();
+  ncp = await startNcp();
+});
+afterAll(async () => {
+  await standIn?.close();
+  await ncp?.close();
+});
+
+describe('outbox worker concurrency', () => {
+  let app: AppInstance;
+  beforeAll(async () => { app = await startApp({ standIn, ncp }); });
+  afterAll(async () => { await app?.stop(); if (app) expectNoSecretsInLogs(app, ncp); });
+
+  it('delivers another request\'s approval message and DMs while one key creation waits on a slow NCP', async () => {
+    const slow = await submitRequest(app, standIn, { name: 'slow-key' });
+    // Every key creation now takes SLOW_MS inside NCP; nothing else is slowed.
+    ncp.emulator.setFaults({ latency: { fixedMs: SLOW_MS }, only: { method: 'POST' } });
+    try {
+      await decideViaSlack(app, standIn, { userId: APPROVER, message: slow.message, decision: 'approve' });
+      await waitFor('slow create under way', () => app.logs.some((l) => l.includes('ncp') && l.includes('POST')));
+
+      // A second request, from another person, goes its whole way while the first key is still being created.
+      const quick = await submitRequest(app, standIn, { userId: OTHER_REQUESTER, name: 'quick-one' });
+      await waitFor('pending DM', () => standIn.dms(OTHER_REQUESTER).find((m) => m.text?.includes('"quick-one" is waiting')));
+      await decideViaSlack(app, standIn, { userId: APPROVER, message: quick.message, decision: 'deny', text: 'not now' });
+      await waitFor('denial DM', () => standIn.dms(OTHER_REQUESTER).find((m) => m.text?.includes('"quick-one" was denied')));
+
+      // All of that happened while the slow key did not exist yet.
+      expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'slow-key')).toHaveLength(0);
+      expect((await app.store.getRequest(slow.request.id))?.state).toBe('approved');
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+    await waitFor('slow key delivered', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"slow-key" was approved')), 30_000);
+    expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'slow-key')).toHaveLength(1);
+  }, 60_000);
+
+  it('runs the steps of one request in order: the approval message is updated only after the key was created', async () => {
+    const { request, message } = await submitRequest(app, standIn, { name: 'ordered-key' });
+    await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
+    await waitFor('delivered', async () => (await app.store.getRequest(request.id))?.state === 'delivered' || undefined);
+    const outbox = await app.store.listOutbox(request.id);
+    // Each step was finished before the next one of this request started (ids are the queue order).
+    const done = outbox.map((x) => x.doneAt ?? Infinity);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(outbox.map((x) => x.kind)).toEqual([
+      'update_approval_message', 'notify', 'create_key', 'update_approval_message', 'deliver_key', 'update_approval_message', 'update_approval_message',
+    ].slice(0, outbox.length));
+  });
+});
+
+describe('outbox worker concurrency bound', () => {
+  let app: AppInstance;
+  beforeAll(async () => { app = await startApp({ standIn, ncp, concurrency: 1 }); });
+  afterAll(async () => { await app?.stop(); });
+
+  it('with one slot, another request\'s DM waits for the slow step: no more steps run at once than allowed', async () => {
+    const slow = await submitRequest(app, standIn, { name: 'bounded-slow' });
+    ncp.emulator.setFaults({ latency: { fixedMs: 2000 }, only: { method: 'POST' } });
+    try {
+      await decideViaSlack(app, standIn, { userId: APPROVER, message: slow.message, decision: 'approve' });
+      await waitFor('slow create leased', async () => (await app.store.listOutbox(slow.request.id)).find((x) => x.kind === 'create_key' && x.lockedUntil !== undefined));
+      const cmd = await app.driver.slashCommand({ userId: OTHER_REQUESTER, text: 'create bounded-other' });
+      expect(cmd.status).toBe(200);
+      const view = await waitFor('modal', () => standIn.views(OTHER_REQUESTER).find((v) => v.callback_id === 'apikey_create'));
+      await app.driver.viewSubmission({ userId: OTHER_REQUESTER, view, values: { justification: 'bounded' } });
+      await waitFor('pending DM', () => standIn.dms(OTHER_REQUESTER).find((m) => m.text?.includes('"bounded-other" is waiting')), 20_000);
+      // The only slot was busy with the slow creation until it finished: by now its key exists.
+      expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'bounded-slow')).toHaveLength(1);
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+  }, 60_000);
+});
+
+describe('outbox worker stop()', () => {
+  let store: RequestStore;
+  let first: AppInstance;
+  let second: AppInstance | undefined;
+  beforeAll(async () => {
+    store = await openRequestStore({ dataDir: 'memory://' });
+    first = await startApp({ standIn, ncp, store, workerId: 'replica-1' });
+  });
+  afterAll(async () => {
+    await first?.stop();
+    await second?.stop();
+    await store?.close();
+  });
+
+  it('on stop, releases a message step it could not finish so another replica posts it at once', async () => {
+    // A request whose approval message hangs in Slack on replica-1.
+    standIn.latency('chat.postMessage', SLOW_MS);
+    let requestId: string;
+    try {
+      const cmd = await first.driver.slashCommand({ userId: REQUESTER, text: 'create handover-msg' });
+      expect(cmd.status).toBe(200);
+      const view = await waitFor('modal', () => standIn.views(REQUESTER).find((v) => v.callback_id === 'apikey_create'));
+      await first.driver.viewSubmission({ userId: REQUESTER, view, values: { justification: 'handover' } });
+      const r = await waitFor('stored', async () => (await store.listByRequester(standIn.teamId, REQUESTER, 50)).find((x) => x.apiKeyName === 'handover-msg'));
+      requestId = r.id;
+      await waitFor('message step leased by replica-1', async () =>
+        (await store.listOutbox(requestId)).find((x) => x.kind === 'update_approval_message' && x.lockedBy === 'replica-1' && x.lockedUntil !== undefined));
+      expect((await first.slack.worker.stats()).inFlight).toBe(1);
+      await first.slack.worker.stop({ graceMs: 100 });
+      const item = (await store.listOutbox(requestId)).find((x) => x.kind === 'update_approval_message');
+      expect(item?.lockedBy).toBeUndefined();
+      expect(item?.lockedUntil).toBeUndefined();
+      expect(item?.doneAt).toBeUndefined();
+    } finally {
+      standIn.clearFaults('chat.postMessage');
+    }
+    second = await startApp({ standIn, ncp, store, workerId: 'replica-2' });
+    // replica-2 picks the step up without waiting out the 5-minute lease.
+    await waitFor('message posted by replica-2', async () => (await store.listOutbox(requestId)).find((x) => x.kind === 'update_approval_message' && x.doneAt !== undefined && x.lockedBy === 'replica-2'));
+  }, 60_000);
+
+  it('on stop, keeps the lease of a key creation still waiting on NCP (a second runner could make a second key)', async () => {
+    const worker = second!;
+    const { request, message } = await submitRequest(worker, standIn, { name: 'held-key' });
+    ncp.emulator.setFaults({ latency: { fixedMs: SLOW_MS }, only: { method: 'POST' } });
+    try {
+      await decideViaSlack(worker, standIn, { userId: APPROVER, message, decision: 'approve' });
+      await waitFor('create leased by replica-2', async () =>
+        (await store.listOutbox(request.id)).find((x) => x.kind === 'create_key' && x.lockedBy === 'replica-2' && x.lockedUntil !== undefined));
+      await worker.slack.worker.stop({ graceMs: 100 });
+      expect((await store.listOutbox(request.id)).find((x) => x.kind === 'create_key')).toMatchObject({ lockedBy: 'replica-2', lockedUntil: expect.any(Number) });
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+  }, 60_000);
+
+  it('reports the depth of the outbox and the age of the oldest due step', async () => {
+    // replica-2 stopped with the held key creation still running: unfinished, due since it was approved.
+    const stats = await second!.slack.worker.stats();
+    expect(stats.inFlight).toBe(1);
+    expect(stats.depth).toBeGreaterThanOrEqual(1);
+    expect(stats.oldestDueAgeMs).toBeGreaterThan(0);
+  });
+});
