@@ -2,7 +2,8 @@
 // fails after the key exists is retried into that same key, same-named requests never share a key, and a key
 // someone else owns is never delivered, whatever happened to NCP in between.
 import { describe, expect, it } from 'vitest';
-import { createApiGatewayClient, type ApiGatewayClient } from '@apikey/core';
+import { createApiGatewayClient, operationIdSchema, type ApiGatewayClient } from '@apikey/core';
+import { newRequestId } from '../src/store/sql-request-store.ts';
 import {
   APPROVER,
   REQUESTER,
@@ -24,6 +25,10 @@ const keysNamed = (name: string) => stack.ncp.emulator.inspect.keys().filter((k)
 const keyDm = (user: string, name: string) => stack.standIn.dms(user).find((m) => m.text?.includes(`"${name}" was approved`));
 
 describe('exact key creation from Slack', () => {
+  it('request ids are valid operation ids, so every request has a marker of its own', () => {
+    for (let i = 0; i < 200; i++) expect(operationIdSchema.safeParse(newRequestId()).success).toBe(true);
+  });
+
   it('a create step that fails after the key id was recorded is retried into that one key, delivered to its requester', async () => {
     const { app, standIn, ncp } = stack;
     const { request, message } = await submitRequest(app, standIn, { name: 'crash-after-hook', description: 'for billing' });
