@@ -192,7 +192,7 @@ describe('create under faults never makes two keys', () => {
           try {
             results.set(name, await client.createApiKey(input, tries === 0 ? { operationId } : { operationId, resume: true }));
           } catch (e) {
-            if (tries >= 5) throw e;
+            if (tries >= 20) throw e;
             resumed++;
           }
         }
