@@ -3,7 +3,7 @@
 // SIGTERM/SIGINT so in-flight outbox items finish or are left for the next start.
 import process from 'node:process';
 import { createApiGatewayClient, isApiKeyError, redact, resolveCredentials } from '@apikey/core';
-import { createNcpFetch } from './ncp-fetch.ts';
+import { createNcpConnections } from '@apikey/core/adapter';
 import { createSlackApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
@@ -41,10 +41,10 @@ async function main(): Promise<void> {
     secrets: [config.botToken, config.signingSecret, config.appToken, ncpSetup.credentials.secretKey, ncpSetup.credentials.accessKey],
   });
   const store = await openRequestStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const ncpFetch = createNcpFetch();
   const ncp = createApiGatewayClient({
     credentials: ncpSetup.credentials,
-    ...(ncpFetch !== undefined ? { fetch: ncpFetch } : {}),
+    // The runtime's way to send a create POST on a connection of its own (Deno would re-send it otherwise).
+    freshConnectionFetch: createNcpConnections().freshConnectionFetch,
     site: ncpSetup.site,
     ...(ncpSetup.endpoint !== undefined ? { endpoint: ncpSetup.endpoint } : {}),
     onEvent: (e) => logger.debug(`ncp ${e.type} ${e.method} ${e.url}${e.status !== undefined ? ` ${e.status}` : ''}${e.reason ? ` (${e.reason})` : ''}`),

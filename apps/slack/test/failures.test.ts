@@ -1,7 +1,7 @@
 // Failures never lose a request: NCP down then back, DMs refused then accepted, giving up into `failed` with a
-// Retry button for approvers, and a restart that resumes the outbox and adopts a key a crashed attempt made.
+// Retry button for approvers, and a restart that resumes the outbox and finishes the key a crashed attempt made.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiGatewayClient } from '@apikey/core';
+import { createApiGatewayClient, type ApiKey } from '@apikey/core';
 import type { SlackStandIn } from '@apikey/slack-testkit';
 import { openRequestStore } from '../src/store/open-store.ts';
 import type { RequestStore } from '../src/store/request-store.ts';
@@ -138,23 +138,24 @@ describe('restart', () => {
   beforeAll(async () => { store = await openRequestStore({ dataDir: 'memory://' }); });
   afterAll(async () => { await store?.close(); });
 
-  it('resumes queued work after a restart and adopts the key a crashed attempt already created', async () => {
+  it('resumes queued work after a restart and finishes the key a crashed attempt created (no second key)', async () => {
     const first = await startApp({ standIn, ncp, store, workerId: 'replica-1' });
     const { request, message } = await submitRequest(first, standIn, { name: 'crash-key' });
     await first.stop();
 
-    // Simulate a crash mid-creation: approved, createStartedAt recorded, the key made on NCP, but no apiKeyId
-    // saved and the create_key item still queued.
+    // Simulate a crash mid-creation: approved, createStartedAt recorded, the key made on NCP with this request's
+    // marker (the process died between POST and PUT, before the id was saved), the create_key item still queued.
     const startedAt = Date.now();
     await store.transition(request.id, 'pending', 'approved', { decidedBy: APPROVER, decidedAt: startedAt, createStartedAt: startedAt }, { at: startedAt, actor: APPROVER, type: 'approved' },
       [{ kind: 'create_key', payload: {}, notBefore: startedAt }, { kind: 'update_approval_message', payload: {}, notBefore: startedAt }]);
     const direct = createApiGatewayClient({ credentials: { accessKey: 'SANDBOX_ACCESS_KEY', secretKey: 'SANDBOX_SECRET_KEY' }, endpoint: ncp.url });
-    const made = await direct.createApiKey({ apiKeyName: 'crash-key' });
+    let made!: ApiKey;
+    await expect(direct.createApiKey({ apiKeyName: 'crash-key' }, { operationId: request.id, onCommitted: (k) => { made = k; throw new Error('crash'); } })).rejects.toThrow('crash');
 
     const second = await startApp({ standIn, ncp, store, workerId: 'replica-2' });
     try {
       const dm = await waitFor('key DM after restart', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"crash-key" was approved')));
-      expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'crash-key')).toHaveLength(1);
+      expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'crash-key').map((k) => [k.apiKeyId, k.apiKeyDescription])).toEqual([[made.apiKeyId, 'for billing']]);
       expect(JSON.stringify(dm.blocks)).toContain(made.primaryKey);
       expect((await store.getRequest(request.id))?.apiKeyId).toBe(made.apiKeyId);
       await waitFor('card updated', () => (JSON.stringify(cardOf(message.ts)?.blocks).includes(made.apiKeyId) ? true : undefined));

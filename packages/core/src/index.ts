@@ -71,6 +71,10 @@ export {
 
 export {
   createApiGatewayClient,
+  isCreateMarker,
+  operationIdSchema,
+  CREATE_MARKER_PREFIX,
+  type CreateOptions,
   siteEndpoint,
   isSite,
   parseRetryAfter,

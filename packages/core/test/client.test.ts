@@ -84,24 +84,33 @@ describe('sites and endpoints', () => {
 });
 
 describe('normalised responses', () => {
-  it('create: sends apiKeyName/apiKeyDescription as JSON and unwraps the 201 body', async () => {
-    const { client, calls } = clientWith((req) => (req.method === 'GET' ? json(200, { apiKeys: [], total: 0 }) : json(201, { apiKey: KEY })));
-    const key = await client.createApiKey({ apiKeyName: ' my-key ', apiKeyDescription: 'desc' });
-    assert.deepEqual(key, KEY);
-    const post = calls.find((c) => c.method === 'POST')!;
-    assert.deepEqual(JSON.parse(post.body), { apiKeyName: 'my-key', apiKeyDescription: 'desc' });
-    assert.equal(post.headers.get('content-type'), 'application/json');
+  it('create: POSTs the name with the marker description, then one PUT sets the real description keeping name and enabled state', async () => {
+    const { client, calls } = clientWith((req) =>
+      req.method === 'POST'
+        ? json(201, { apiKey: { ...KEY, apiKeyDescription: 'apikey:op-1', isEnabled: false } })
+        : json(200, { apiKey: { ...KEY, ...(JSON.parse(req.body) as object) } }),
+    );
+    const key = await client.createApiKey({ apiKeyName: ' my-key ', apiKeyDescription: 'desc' }, { operationId: 'op-1' });
+    assert.deepEqual(key, { ...KEY, isEnabled: false });
+    assert.deepEqual(calls.map((c) => `${c.method} ${new URL(c.url).pathname}`), ['POST /api/v1/api-keys', `PUT /api/v1/api-keys/${KEY.apiKeyId}`]);
+    assert.deepEqual(JSON.parse(calls[0]!.body), { apiKeyName: 'my-key', apiKeyDescription: 'apikey:op-1' });
+    assert.equal(calls[0]!.headers.get('content-type'), 'application/json');
+    assert.deepEqual(JSON.parse(calls[1]!.body), { apiKeyName: 'my-key', apiKeyDescription: 'desc', isEnabled: false });
   });
 
-  it('create: the listing before the POST and the POST itself close their connections', async () => {
-    // Deno's fetch re-sends a request whose reused connection drops unanswered; a POST must never be reused.
-    const { client, calls } = clientWith((req) =>
-      req.method === 'POST' ? json(201, { apiKey: KEY }) : req.url.includes('?') ? json(200, { apiKeys: [], total: 0 }) : json(200, KEY),
-    );
-    await client.createApiKey({ apiKeyName: 'my-key' });
-    assert.deepEqual(calls.map((c) => `${c.method} ${c.headers.get('connection')}`), ['GET close', 'POST close']);
-    await client.getApiKey('abcde12345');
-    assert.equal(calls[2]!.headers.get('connection'), null, 'ordinary requests keep connections alive');
+  it('create: only the create POST goes through freshConnectionFetch', async () => {
+    const fresh: string[] = [];
+    const { fetch: pooled, calls } = scriptedFetch((req) => (req.method === 'POST' ? json(201, { apiKey: { ...KEY, apiKeyDescription: 'apikey:x' } }) : json(200, { apiKey: KEY })));
+    const freshConnectionFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      fresh.push(String(init?.method));
+      return pooled(input, init);
+    }) as typeof fetch;
+    const client = createApiGatewayClient({ credentials: CREDS, endpoint: 'http://127.0.0.1:9/api/v1', fetch: pooled, freshConnectionFetch });
+    await client.createApiKey({ apiKeyName: 'my-key' }, { operationId: 'x' });
+    await client.subscribeApiKey(KEY.apiKeyId, 'prod123456');
+    assert.deepEqual(fresh, ['POST'], 'the create POST, signed like any request');
+    assert.ok(calls[0]!.headers.get('x-ncp-apigw-signature-v2'));
+    assert.deepEqual(calls.map((c) => c.method), ['POST', 'PUT', 'POST']);
   });
 
   it('get: accepts the flat body (and a wrapped one)', async () => {

@@ -2,6 +2,7 @@
 // --endpoint), or --sandbox's in-process emulator reached through an injected fetch (no port, no credentials).
 
 import { createApiGatewayClient, redact, resolveCredentials, siteEndpoint, type ApiGatewayClient, type Site } from '@apikey/core';
+import { createNcpConnections } from '@apikey/core/adapter';
 import type { GlobalOptions } from '../args.ts';
 import type { Io } from '../io.ts';
 import { configurePath, readConfigureFile } from './profile-file.ts';
@@ -37,6 +38,8 @@ export async function setupClient(g: GlobalOptions, io: Io, o: Options = {}): Pr
   const resolved = resolveFromEnvironment(g, io);
   const client = createApiGatewayClient({
     credentials: resolved.credentials,
+    // The runtime's way to send a create POST on a connection of its own (Deno would re-send it otherwise).
+    freshConnectionFetch: createNcpConnections().freshConnectionFetch,
     site: resolved.site,
     ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}),
     ...(o.signal ? { signal: o.signal } : {}),

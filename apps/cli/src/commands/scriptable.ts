@@ -35,7 +35,8 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
       checkDescription(description);
       const input = createApiKeyInputSchema.parse({ apiKeyName: name, apiKeyDescription: description });
       if (flags['dry-run'] === true) return dryRun(args, io, input);
-      const key = await (await client()).createApiKey(input, { signal });
+      // A fresh random operation id: the create stays exact however its requests fail (core: create-key.ts).
+      const key = await (await client()).createApiKey(input, { signal, operationId: crypto.randomUUID() });
       if (json) print(key);
       else io.out(`${s.bold(`Created API key "${key.apiKeyName ?? input.apiKeyName}"`)}\n${keyDetails(key, { showKeys: true })}\n\n${s.yellow(STORE_NOTE)}\n`);
       return EXIT.ok;

@@ -109,7 +109,7 @@ function Creating({ name, description, onCreated, onFailed }: {
 }) {
   return (
     <RequestStep label={`Creating "${name.trim()}"…`} onDone={onCreated} onFailed={onFailed}
-      request={(client, signal) => client.createApiKey({ apiKeyName: name, apiKeyDescription: description }, { signal })} />
+      request={(client, signal) => client.createApiKey({ apiKeyName: name, apiKeyDescription: description }, { signal, operationId: crypto.randomUUID() })} />
   );
 }
 

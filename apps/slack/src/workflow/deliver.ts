@@ -1,8 +1,7 @@
-// The side effects behind each outbox item kind: create the key on NCP (adopting one a crashed attempt already
-// made), deliver it to the requester, send notification DMs, and post/refresh the approval message.
+// The side effects behind each outbox item kind: create the key on NCP (finishing one a crashed attempt already
+// made, through core's exact create), deliver it to the requester, send notification DMs, and post/refresh the approval message.
 // Each handler reads the request fresh and is idempotent with respect to state, so re-running an item after
 // a crash or lease expiry does no harm beyond, at worst, a repeated message.
-import type { ApiKey } from '@apikey/core';
 import type { KeyRequest, OutboxItem } from '../store/request-store.ts';
 import { buildApprovalMessage } from '../views/approval-message.ts';
 import { deniedDm, expiredDm, keysDm, pendingDm, revealDm } from '../views/dms.ts';
@@ -16,51 +15,33 @@ import {
 
 const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
 
-/** A key this request already created on NCP in an earlier, interrupted attempt (same name, modTime ≥ start). */
-async function findAdoptableKey(ctx: WorkflowContext, r: KeyRequest): Promise<ApiKey | undefined> {
-  if (r.createStartedAt === undefined) return undefined;
-  // NCP's modTime may have one-second precision, so compare against the start of that second.
-  const since = Math.floor(r.createStartedAt / 1000) * 1000;
-  let taken: Set<string> | undefined;
-  for await (const key of ctx.ncp.iterateApiKeys({ apiKeyName: r.apiKeyName })) {
-    if (key.apiKeyName !== r.apiKeyName || key.modTime === undefined) continue;
-    const mod = Date.parse(key.modTime);
-    if (!Number.isFinite(mod) || mod < since) continue;
-    // Another request with the same name may have created its key in the same window: never hand one
-    // requester a key that already belongs to someone else.
-    taken ??= new Set((await ctx.store.listByState(['approved', 'created', 'delivered', 'failed'], 1000))
-      .filter((other) => other.id !== r.id && other.apiKeyId !== undefined)
-      .map((other) => other.apiKeyId as string));
-    if (!taken.has(key.apiKeyId)) return key;
-  }
-  return undefined;
-}
-
 export async function handleCreateKey(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
   if (r.state !== 'approved') return; // stale item: already created, failed over, or re-approved elsewhere
-  let apiKeyId = r.apiKeyId;
-  let adopted = false;
-  if (apiKeyId === undefined) {
-    const existing = await findAdoptableKey(ctx, r);
-    if (existing !== undefined) {
-      apiKeyId = existing.apiKeyId;
-      adopted = true;
-    } else {
-      await ctx.store.updateRequest(r.id, { createStartedAt: ctx.now() });
-      const key = await ctx.ncp.createApiKey({ apiKeyName: r.apiKeyName, apiKeyDescription: r.apiKeyDescription });
-      apiKeyId = key.apiKeyId;
-    }
-  }
+  // Core's exact create with the request id as operation id: only a key carrying this request's marker is ever
+  // adopted. A first run costs one POST and one PUT; a retried step resumes — by the key id the hook recorded,
+  // or, when a run died before recording it, by looking for the marker — so a crash never makes a second key.
+  const resume = r.apiKeyId !== undefined ? { resume: { apiKeyId: r.apiKeyId } } : r.createStartedAt !== undefined ? { resume: true as const } : {};
+  if (r.createStartedAt === undefined) await ctx.store.updateRequest(r.id, { createStartedAt: ctx.now() });
+  const key = await ctx.ncp.createApiKey({ apiKeyName: r.apiKeyName, apiKeyDescription: r.apiKeyDescription }, {
+    operationId: r.id,
+    ...resume,
+    // Recorded before the PUT that removes the marker, so a retry after any later crash knows the key.
+    onCommitted: async (k) => {
+      if (k.apiKeyId !== r.apiKeyId) await ctx.store.updateRequest(r.id, { apiKeyId: k.apiKeyId });
+    },
+  });
+  const apiKeyId = key.apiKeyId;
+  const resumed = 'resume' in resume;
   const now = ctx.now();
   const result = await ctx.store.transition(
     r.id,
     'approved',
     'created',
     { ...CLEAR_LAST_ERROR, apiKeyId },
-    { at: now, actor: 'system', type: 'key_created', detail: { apiKeyId, adopted } },
+    { at: now, actor: 'system', type: 'key_created', detail: { apiKeyId, resumed } },
     [enqueueDeliverKey(now), enqueueApprovalMessage(now)],
   );
-  if (result.ok) ctx.logger.info(`request ${r.id}: key ${apiKeyId} ${adopted ? 'adopted' : 'created'}`);
+  if (result.ok) ctx.logger.info(`request ${r.id}: key ${apiKeyId} ${resumed ? 'created (resumed)' : 'created'}`);
 }
 
 async function dmRequester(ctx: WorkflowContext, r: KeyRequest, message: { text: string; blocks: unknown[] }): Promise<{ channel: string; ts: string }> {

@@ -1,12 +1,11 @@
 // createApiGatewayClient: the whole API-key lifecycle over signature v2. Validates input before anything
 // is sent, builds each URL once, sends through ofetch with the signing fetch injected, retries only what
-// is safe to retry, reconciles ambiguous creates, and normalises NCP's response quirks into one shape.
+// is safe to retry (creates: create-key.ts), and normalises NCP's response quirks into one shape.
 
 import type { z } from 'zod';
-import { AbortedError, ApiKeyError, InputError, NotFoundError, RateLimitError, ResponseShapeError, type InputIssue } from '../errors.ts';
+import { InputError, NotFoundError, ResponseShapeError, type InputIssue } from '../errors.ts';
 import {
   apiKeyIdSchema,
-  createApiKeyInputSchema,
   iterateApiKeysQuerySchema,
   keyTypeSchema,
   listApiKeysQuerySchema,
@@ -37,20 +36,17 @@ import { createTransport } from './transport.ts';
 import { errorFromResponse, type RawResponse } from './response-error.ts';
 import {
   attemptOnce,
-  backOffOrThrow,
-  isTransient,
-  remainingBudget,
   resolveRetryPolicy,
   sendIdempotent,
   type PreparedRequest,
   type RequestContext,
 } from './retry.ts';
 import { parseBody } from './parse.ts';
-import { pickCreatedKey } from './reconcile.ts';
+import { createKeyCreator, isCreateMarker, RESERVED_DESCRIPTION, type CreateOptions } from './create-key.ts';
 import type { CallOptions, ClientOptions } from './types.ts';
 
 export interface ApiGatewayClient {
-  createApiKey(input: CreateApiKeyInput, o?: CallOptions): Promise<ApiKey>;
+  createApiKey(input: CreateApiKeyInput, o?: CreateOptions): Promise<ApiKey>;
   listApiKeys(q?: ListApiKeysQuery, o?: CallOptions): Promise<ApiKeyPage>;
   iterateApiKeys(q?: IterateApiKeysQuery, o?: CallOptions): AsyncIterable<ApiKey>;
   getApiKey(apiKeyId: string, o?: CallOptions): Promise<ApiKey>;
@@ -90,16 +86,11 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
   const now = opts.now ?? Date.now;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new InputError([{ path: 'timeoutMs', message: 'timeoutMs must be a positive number' }]);
-  const reconcileSlackMs = opts.reconcileSlackMs ?? 300_000;
   const onEvent = opts.onEvent;
 
-  const signingFetch = createSigningFetch({
-    credentials: opts.credentials,
-    now,
-    ...(opts.fetch === undefined ? {} : { fetch: opts.fetch }),
-  });
+  const signing = (f: typeof fetch | undefined) => createSigningFetch({ credentials: opts.credentials, now, ...(f === undefined ? {} : { fetch: f }) });
   const ctx: RequestContext = {
-    transport: createTransport(signingFetch),
+    transport: createTransport(signing(opts.fetch)),
     policy: resolveRetryPolicy(opts.retry),
     now,
     timeoutMs,
@@ -117,11 +108,12 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
   }
 
   const keyPath = (id: string): string => `/api-keys/${pathSegment(id)}`;
+  // Create POSTs go through the runtime's fresh-connection fetch when one is given (see types.ts).
+  const postCtx: RequestContext = opts.freshConnectionFetch === undefined ? ctx : { ...ctx, transport: createTransport(signing(opts.freshConnectionFetch)) };
 
   // One GET /api-keys for both a single page and each step of iteration; an empty name filter means none.
-  async function fetchKeyList(apiKeyName: string | undefined, limit: number | undefined, offset: number | undefined, signal: AbortSignal | undefined, closeConnection = false) {
+  async function fetchKeyList(apiKeyName: string | undefined, limit: number | undefined, offset: number | undefined, signal: AbortSignal | undefined) {
     const req = prepare('GET', '/api-keys', buildQuery([['apiKeyName', apiKeyName === '' ? undefined : apiKeyName], ['limit', limit], ['offset', offset]]));
-    if (closeConnection) req.closeConnection = true;
     const res = await sendIdempotent(ctx, req, signal);
     return parseBody(res, apiKeyListResponseSchema, req, '{ apiKeys: [...], total }');
   }
@@ -133,11 +125,11 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
     return page;
   }
 
-  async function* iterate(q: { apiKeyName?: string | undefined; pageSize?: number | undefined }, signal: AbortSignal | undefined, closeConnection = false): AsyncGenerator<ApiKey> {
+  async function* iterate(q: { apiKeyName?: string | undefined; pageSize?: number | undefined }, signal: AbortSignal | undefined): AsyncGenerator<ApiKey> {
     const pageSize = q.pageSize ?? DEFAULT_PAGE_SIZE;
     let offset = 0;
     for (;;) {
-      const body = await fetchKeyList(q.apiKeyName, pageSize, offset, signal, closeConnection);
+      const body = await fetchKeyList(q.apiKeyName, pageSize, offset, signal);
       for (const k of body.apiKeys) yield k;
       offset += body.apiKeys.length;
       if (body.apiKeys.length === 0) return;
@@ -153,76 +145,6 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
     const json = parseJson(res.text);
     const wrapped = typeof json === 'object' && json !== null && !('apiKeyId' in json) && 'apiKey' in json;
     return wrapped ? parseBody(res, apiKeyResponseSchema, req, '{ apiKey: {...} }', json).apiKey : parseBody(res, apiKeySchema, req, 'an API key object', json);
-  }
-
-  // These listings run right before a create POST. They close their connection so the POST goes out on a
-  // fresh one: Deno's fetch silently re-sends a request whose *reused* connection drops without an answer,
-  // which for a POST that already committed would make a second key behind our back.
-  async function sameNamedKeys(name: string, signal: AbortSignal | undefined): Promise<ApiKey[]> {
-    const out: ApiKey[] = [];
-    for await (const k of iterate({ apiKeyName: name }, signal, true)) if (k.apiKeyName === name) out.push(k);
-    return out;
-  }
-
-  async function create(input: CreateApiKeyInput, signal: AbortSignal | undefined): Promise<ApiKey> {
-    const body = validate(createApiKeyInputSchema, input, '');
-    const req = prepare('POST', '/api-keys', '', body);
-    // A retried POST (after 429 or reconciliation) must not ride a reused connection either (see above).
-    req.closeConnection = true;
-    // Same-named keys that exist before we post can never be ours; this is what makes adoption safe.
-    const preexisting = new Set((await sameNamedKeys(body.apiKeyName, signal)).map((k) => k.apiKeyId));
-    const startedAt = now();
-
-    for (let attempt = 1; ; attempt++) {
-      let error: ApiKeyError;
-      try {
-        const res = await attemptOnce(ctx, req, attempt, signal, remainingBudget(ctx, startedAt));
-        if (res.status >= 200 && res.status < 300) return await parseCreated(res, req, body, preexisting, startedAt, signal);
-        error = errorFromResponse(res, req.method, req.path, now());
-      } catch (e) {
-        if (!(e instanceof ApiKeyError) || e instanceof AbortedError || e instanceof ResponseShapeError) throw e;
-        error = e;
-      }
-      // Anything but a transient failure is a definite "no": nothing was created.
-      if (!isTransient(error)) throw error;
-      // A 429 is refused before any work is done, so it is safe to post again without looking.
-      if (!(error instanceof RateLimitError)) {
-        const adopted = await reconcile(body.apiKeyName, body.apiKeyDescription, preexisting, startedAt, attempt, error, signal);
-        if (adopted !== undefined) return adopted;
-      }
-      await backOffOrThrow(ctx, req, attempt, error, startedAt, signal);
-    }
-  }
-
-  async function parseCreated(res: RawResponse, req: PreparedRequest, body: { apiKeyName: string; apiKeyDescription: string }, preexisting: Set<string>, startedAt: number, signal: AbortSignal | undefined): Promise<ApiKey> {
-    try {
-      return parseBody(res, apiKeyResponseSchema, req, '{ apiKey: {...} } (201 Created)').apiKey;
-    } catch (shapeError) {
-      // The key was created but its body is unreadable: find it rather than leave the caller without keys.
-      if (!(shapeError instanceof ResponseShapeError)) throw shapeError;
-      const adopted = await reconcile(body.apiKeyName, body.apiKeyDescription, preexisting, startedAt, 1, shapeError, signal);
-      if (adopted !== undefined) return adopted;
-      throw shapeError;
-    }
-  }
-
-  async function reconcile(name: string, description: string, preexisting: Set<string>, startedAt: number, attempt: number, cause: ApiKeyError, signal: AbortSignal | undefined): Promise<ApiKey | undefined> {
-    let keys: ApiKey[];
-    try {
-      keys = await sameNamedKeys(name, signal);
-    } catch (e) {
-      // Without a listing we cannot tell whether the key exists, so posting again could make a second
-      // one: report the original failure and let the caller decide.
-      if (e instanceof AbortedError) throw e;
-      ctx.emit?.({ type: 'reconcile', method: 'POST', url: basePath + '/api-keys', attempt, reason: 'listing failed' });
-      throw cause;
-    }
-    const found = pickCreatedKey(keys, name, description, preexisting, { startMs: startedAt, endMs: now(), slackMs: reconcileSlackMs });
-    ctx.emit?.({ type: 'reconcile', method: 'POST', url: basePath + '/api-keys', attempt, reason: found === undefined ? 'not created' : 'adopted' });
-    if (found === undefined) return undefined;
-    // List items may omit primaryKey/secondaryKey; the caller of create needs both.
-    if (found.primaryKey !== undefined && found.secondaryKey !== undefined) return found;
-    return getOne(found.apiKeyId, signal);
   }
 
   async function sendForKey(method: 'PUT' | 'PATCH', apiKeyId: string, body: unknown, signal: AbortSignal | undefined): Promise<ApiKey> {
@@ -247,7 +169,16 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
   }
 
   return {
-    createApiKey: (input, o) => create(input, o?.signal),
+    createApiKey: createKeyCreator({
+      ctx,
+      postCtx,
+      prepare,
+      validate,
+      listByName: (name, signal) => iterate({ apiKeyName: name }, signal),
+      getOne,
+      put: (id, body, signal) => sendForKey('PUT', id, body, signal),
+      newOperationId: () => crypto.randomUUID(),
+    }),
 
     async listApiKeys(q = {}, o) {
       return listPage(validate(listApiKeysQuerySchema, q, ''), o?.signal);
@@ -278,6 +209,7 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
     async updateApiKey(apiKeyId, input, o) {
       const id = validate(apiKeyIdSchema, apiKeyId, 'apiKeyId');
       const body = validate(updateApiKeyInputSchema, input, '');
+      if (isCreateMarker(body.apiKeyDescription)) throw new InputError([{ path: 'apiKeyDescription', message: RESERVED_DESCRIPTION }]);
       return sendForKey('PUT', id, body, o?.signal);
     },
 

@@ -1,5 +1,6 @@
 // Public surface of the client.
 export { createApiGatewayClient, type ApiGatewayClient } from './client.ts';
 export { siteEndpoint, isSite } from './site.ts';
+export { isCreateMarker, operationIdSchema, CREATE_MARKER_PREFIX, type CreateOptions } from './create-key.ts';
 export { SITES, type Credentials, type Site, type ClientEvent, type ClientOptions, type RetryOptions, type CallOptions } from './types.ts';
 export { parseRetryAfter } from './response-error.ts';

@@ -76,8 +76,6 @@ export type PreparedRequest = {
   url: string;
   path: string;
   body?: string;
-  /** Ask the server to close the connection afterwards, so the next request cannot reuse it. */
-  closeConnection?: boolean;
 };
 
 /** Waits `ms` unless a signal fires; an abort becomes AbortedError. */

@@ -15,13 +15,10 @@ export type TransportRequest = {
   /** Path and query, for errors and events. */
   path: string;
   body?: string;
-  closeConnection?: boolean;
 };
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 const ACCEPT_HEADERS = { accept: 'application/json' };
-const CLOSE_HEADERS = { ...ACCEPT_HEADERS, connection: 'close' };
-const JSON_CLOSE_HEADERS = { ...JSON_HEADERS, connection: 'close' };
 
 export function createTransport(signingFetch: typeof fetch): Transport {
   const $fetch = createFetch({ fetch: signingFetch });
@@ -51,7 +48,7 @@ export function createTransport(signingFetch: typeof fetch): Transport {
     try {
       const res = await $fetch.raw<string, 'text'>(req.url, {
         method,
-        headers: req.body !== undefined ? (req.closeConnection === true ? JSON_CLOSE_HEADERS : JSON_HEADERS) : req.closeConnection === true ? CLOSE_HEADERS : ACCEPT_HEADERS,
+        headers: req.body !== undefined ? JSON_HEADERS : ACCEPT_HEADERS,
         ...(req.body === undefined ? {} : { body: req.body }),
         responseType: 'text',
         retry: false,

@@ -38,16 +38,17 @@ export type ClientOptions = {
   site?: Site | undefined;
   endpoint?: string | undefined;
   fetch?: typeof fetch | undefined;
+  /**
+   * The fetch for create POSTs: it must send each request on a connection of its own and never re-send it
+   * by itself (a runtime that silently re-sends a POST whose reused connection closed unanswered would make
+   * a second key). Runtime adapters supply it (`@apikey/core/adapter`); default: `fetch`.
+   */
+  freshConnectionFetch?: typeof fetch | undefined;
   now?: (() => number) | undefined;
   timeoutMs?: number | undefined;
   retry?: RetryOptions | undefined;
   signal?: AbortSignal | undefined;
   onEvent?: ((e: ClientEvent) => void) | undefined;
-  /**
-   * How far a key's modTime may sit outside this call's window and still be adopted during create
-   * reconciliation (default 300 000 ms, NCP's own clock-skew allowance).
-   */
-  reconcileSlackMs?: number | undefined;
 };
 
 export type CallOptions = { signal?: AbortSignal | undefined };
