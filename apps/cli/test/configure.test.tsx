@@ -52,6 +52,14 @@ describe('apikey configure (stdin lines when not a TTY)', () => {
     expect(text).not.toContain('OLDSECRET');
   });
 
+  it('refuses an NCLOUD_PROFILE that would add lines to the file, and writes nothing', async () => {
+    const home = tempHome();
+    const r = await runCli(['configure'], { home, input: 'K\nS\n', env: { NCLOUD_PROFILE: 'x]\nncloud_access_key_id=EVIL\n[y' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('NCLOUD_PROFILE must be');
+    expect(() => statSync(fileOf(home))).toThrow();
+  });
+
   it('exits 2 and writes nothing when the secret line is missing', async () => {
     const home = tempHome();
     const r = await runCli(['configure'], { home, input: `${ACCESS_KEY}\n` });

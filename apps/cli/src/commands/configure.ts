@@ -13,8 +13,12 @@ import { configurePath, hasDefaultProfile, profileReadByPythonSdk, readIfExists,
 
 export type ConfigureAnswers = { accessKey: string; secretKey: string };
 
+const PROFILE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
 export async function runConfigure(args: ParsedArgs, io: Io): Promise<number> {
-  const profile = args.global.profile ?? io.env.NCLOUD_PROFILE ?? 'DEFAULT';
+  const profile = args.global.profile ?? (io.env.NCLOUD_PROFILE || 'DEFAULT');
+  // The name becomes a `[section]` line: the same rule as --profile, so no value can add lines to the file.
+  if (!PROFILE_NAME.test(profile)) throw new UsageError('NCLOUD_PROFILE must be 1-64 letters, digits, _ . or -');
   const path = configurePath(io.env);
   let answers: ConfigureAnswers | undefined;
   // A terminal on stdin echoes what is typed unless raw mode is on, so whenever stdin is a terminal the keys are
