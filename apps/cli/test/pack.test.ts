@@ -1,6 +1,6 @@
 // The installable CLI: `pnpm --filter @apikey/cli pack` gives one self-contained tarball, and
 // `npm install -g --offline` installs it from an empty npm cache with no pnpm on PATH (only node and npm), as an
-// `apikey` command that runs.
+// `apikey` command that runs, on Node and on Deno.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
@@ -65,5 +65,11 @@ describe('the packed CLI', () => {
     const key = JSON.parse(created.stdout) as { apiKeyName: string; primaryKey: string };
     expect(key.apiKeyName).toBe('from-tarball');
     expect(key.primaryKey).toMatch(/^[A-Za-z0-9]{40}$/);
+
+    // The same installed files run on Deno, as the README says.
+    const deno = join(REPO_ROOT, 'node_modules', 'deno', process.platform === 'win32' ? 'deno.exe' : 'deno');
+    const onDeno = run(deno, ['run', '-A', '--no-prompt', join(prefix, 'lib', 'node_modules', '@apikey', 'cli', 'bin', 'apikey.mjs'), '--sandbox', 'list', '--json'], { cwd: tmp, env });
+    expect(onDeno.status, onDeno.stderr).toBe(0);
+    expect(JSON.parse(onDeno.stdout)).toEqual([]);
   });
 });
