@@ -31,7 +31,9 @@ function check(value: unknown, schema: Schema, at = '$'): string[] {
     if (schema.minLength !== undefined && value.length < schema.minLength) out.push(`${at}: shorter than ${schema.minLength}`);
     if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) out.push(`${at}: does not match ${schema.pattern}`);
   }
-  if (Array.isArray(value) && schema.items) value.forEach((v, i) => out.push(...check(v, schema.items as Schema, `${at}[${i}]`)));
+  if (Array.isArray(value) && schema.items) {
+    for (const [i, v] of value.entries()) out.push(...check(v, schema.items, `${at}[${i}]`));
+  }
   if (kind === 'object') {
     const obj = value as Record<string, unknown>;
     for (const r of schema.required ?? []) if (!(r in obj)) out.push(`${at}: missing ${r}`);
