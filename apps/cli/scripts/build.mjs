@@ -57,7 +57,8 @@ const lazyImportsAsOutputs = {
   },
 };
 
-export async function build() {
+/** `clean`: leave only this build's chunks in dist (for `pnpm pack`, so the tarball holds no stale chunk). */
+export async function build({ clean = false } = {}) {
   const esbuild = await import('esbuild');
   const tmp = join(CLI_ROOT, `.dist-tmp-${process.pid}-${Date.now()}`);
   try {
@@ -71,26 +72,30 @@ export async function build() {
     });
     mkdirSync(join(DIST, 'chunks'), { recursive: true });
     // Chunk names carry a content hash, so moving one over an identical file from a concurrent build is harmless.
-    for (const f of readdirSync(join(tmp, 'chunks'))) renameSync(join(tmp, 'chunks', f), join(DIST, 'chunks', f));
+    const written = new Set(readdirSync(join(tmp, 'chunks')));
+    for (const f of written) renameSync(join(tmp, 'chunks', f), join(DIST, 'chunks', f));
     for (const name of Object.keys(LAZY_ENTRIES)) renameSync(join(tmp, `${name}.js`), join(DIST, `${name}.js`));
     renameSync(join(tmp, 'main.js'), join(DIST, 'main.js'));
-    pruneOldChunks();
+    pruneOldChunks(clean ? (f) => !written.has(f) : undefined);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-/** Chunks from earlier builds pile up (names carry content hashes); drop those no build wrote in the last hour. */
-function pruneOldChunks() {
+/**
+ * Chunks from earlier builds pile up (names carry content hashes); drop those no build wrote in the last hour, or
+ * every one `stale` names.
+ */
+function pruneOldChunks(stale) {
   const cutoff = Date.now() - 60 * 60 * 1000;
   for (const f of readdirSync(join(DIST, 'chunks'))) {
     const p = join(DIST, 'chunks', f);
-    if (statSync(p).mtimeMs < cutoff) rmSync(p, { force: true });
+    if (stale ? stale(f) : statSync(p).mtimeMs < cutoff) rmSync(p, { force: true });
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const t0 = performance.now();
-  await build();
+  await build({ clean: process.argv.includes('--clean') });
   process.stderr.write(`built ${join(DIST, 'main.js')} in ${Math.round(performance.now() - t0)} ms\n`);
 }

@@ -30,8 +30,8 @@ export const COMMAND_FLAGS: Record<CommandName, Record<string, FlagSpec>> = {
   },
   list: {
     name: { kind: 'string', valueName: 'FILTER', help: 'only keys whose name matches FILTER' },
-    limit: { kind: 'string', valueName: 'N', help: 'page size (1-1000, default 20)' },
-    all: { kind: 'boolean', help: 'walk every page' },
+    limit: { kind: 'string', valueName: 'N', help: 'at most N keys, 1-1000 (default: every matching key)' },
+    all: { kind: 'boolean', help: 'every matching key (the default; kept for old scripts)' },
     json: { kind: 'boolean', help: 'print a JSON array' },
   },
   show: {

@@ -9,7 +9,7 @@ const USAGE: Record<CommandName, { usage: string; summary: string }> = {
   update: { usage: 'apikey update <apiKeyId> [--name N] [--description D] [--enable | --disable] [--json]', summary: 'change name, description or enabled state' },
   rotate: { usage: 'apikey rotate <apiKeyId> (--primary | --secondary) [--yes] [--json]', summary: 'regenerate the primary or secondary key' },
   delete: { usage: 'apikey delete <apiKeyId> [--yes] [--json]', summary: 'delete an API key' },
-  configure: { usage: 'apikey configure [--profile P]', summary: 'store credentials in ~/.ncloud/configure (0600); the secret is read masked or from stdin' },
+  configure: { usage: 'apikey configure [--profile P]', summary: 'store credentials in ~/.ncloud/configure (0600): typed in a terminal (secret masked), else the first two lines of stdin are the access key and the secret key' },
   sandbox: { usage: 'apikey sandbox [--port N]', summary: 'serve the local NCP emulator at http://127.0.0.1:N/api/v1' },
 };
 

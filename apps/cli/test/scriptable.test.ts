@@ -177,18 +177,37 @@ describe('list, show, update, rotate, delete', () => {
     return out;
   }
 
-  it('walks every page with --all', async () => {
+  it('list --json returns every matching key across pages; --limit caps it; --all is accepted as a no-op', { timeout: 90_000 }, async () => {
     const prefix = `pg${Date.now() % 100000}`;
-    await seed(Array.from({ length: 7 }, (_, i) => `${prefix}-${i}`));
-    const r = await runCli(['list', '--all', '--limit', '3', '--name', prefix, '--json'], { env: env() });
-    expect(r.code).toBe(0);
-    const keys = JSON.parse(r.stdout) as { apiKeyName: string }[];
-    expect(keys.map((k) => k.apiKeyName).sort()).toEqual(Array.from({ length: 7 }, (_, i) => `${prefix}-${i}`));
-    expect(seen().filter((q) => q.method === 'GET').length).toBeGreaterThanOrEqual(3);
+    const names = Array.from({ length: 230 }, (_, i) => `${prefix}-${String(i).padStart(3, '0')}`);
+    // 230 keys: more than two of core's 100-key pages. Created 23 at a time to keep the set-up short.
+    for (let i = 0; i < names.length; i += 23) await Promise.all(names.slice(i, i + 23).map((n) => seed([n])));
+    mark = server.emulator.inspect.requests().length;
+    for (const extra of [[], ['--all']]) {
+      mark = server.emulator.inspect.requests().length;
+      const r = await runCli(['list', '--name', prefix, '--json', ...extra], { env: env() });
+      expect(r.code).toBe(0);
+      const keys = JSON.parse(r.stdout) as { apiKeyName: string }[];
+      expect(keys.map((k) => k.apiKeyName).sort()).toEqual(names);
+      // More than one page went over the wire (core's iterator pages by 100).
+      expect(seen().filter((q) => q.method === 'GET').length).toBe(3);
+    }
+    const capped = await runCli(['list', '--name', prefix, '--limit', '7', '--json'], { env: env() });
+    expect((JSON.parse(capped.stdout) as unknown[]).length).toBe(7);
+  });
 
-    const one = await runCli(['list', '--limit', '3', '--name', prefix], { env: env() });
-    expect(one.code).toBe(0);
-    expect(one.stdout).toContain('3 of 7 keys (use --all');
+  it('piped text output is one tab-separated row per key with no header and no footer', async () => {
+    const prefix = `tsv${Date.now() % 100000}`;
+    const keys = await seed([`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
+    const r = await runCli(['list', '--name', prefix], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(keys.map((k) => `${k.apiKeyId}\t${k.apiKeyName}\tyes\t`).sort());
+    const capped = await runCli(['list', '--name', prefix, '--limit', '2'], { env: env() });
+    expect(capped.stdout.split('\n').filter(Boolean)).toHaveLength(2);
+    const none = await runCli(['list', '--name', 'no-such-prefix'], { env: env() });
+    expect(none.stdout).toBe('');
+    expect(none.stderr).toContain('No API keys match');
   });
 
   it('shows one key', async () => {

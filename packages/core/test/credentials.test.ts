@@ -98,10 +98,46 @@ describe('resolveCredentials', () => {
         e.code === 'ERR_APIKEY_CREDENTIALS' && /NCLOUD_ACCESS_KEY/.test(e.message) && /NCLOUD_SECRET_KEY/.test(e.message) && /apikey configure/.test(e.message) && e.missing.length === 2,
     );
     assert.throws(() => resolveCredentials({ env: { NCLOUD_ACCESS_KEY: 'a', NCLOUD_SECRET_KEY: '  ' } }), (e: CredentialsError) => e.missing.join() === 'secretKey');
+  });
+
+  it('a --profile or NCLOUD_PROFILE that is not in the file is an error, whatever else is set', () => {
+    const envCreds = { NCLOUD_ACCESS_KEY: 'ENV_AK', NCLOUD_SECRET_KEY: 'ENV_SK' };
+    const cases: [string, Parameters<typeof resolveCredentials>[0], RegExp][] = [
+      ['a typo with a [DEFAULT] to fall back to', { flags: { profile: 'prodd' }, env: {}, configureFileText: FILE }, /Profile \[prodd\] \(from --profile\) is not in ~\/\.ncloud\/configure \(profiles there: DEFAULT, project, broken\)/],
+      ['a typo with credentials in the environment', { flags: { profile: 'prodd' }, env: envCreds, configureFileText: FILE }, /Profile \[prodd\] \(from --profile\)/],
+      ['NCLOUD_PROFILE with credentials in the environment', { env: { ...envCreds, NCLOUD_PROFILE: 'prodd' }, configureFileText: FILE }, /Profile \[prodd\] \(from NCLOUD_PROFILE\)/],
+      ['a profile when there is no file at all', { flags: { profile: 'ci' }, env: envCreds }, /there is no ~\/\.ncloud\/configure/],
+      ['DEFAULT named on purpose when the file has no default keys', { env: { ...envCreds, NCLOUD_PROFILE: 'DEFAULT' }, configureFileText: '[ci]\nncloud_access_key_id = a\n' }, /Profile \[DEFAULT\]/],
+    ];
+    for (const [what, input, message] of cases) {
+      assert.throws(
+        () => resolveCredentials(input),
+        (e: CredentialsError) => e.code === 'ERR_APIKEY_CREDENTIALS' && message.test(e.message) && /Nothing was sent/.test(e.message) && /apikey configure --profile/.test(e.message),
+        what,
+      );
+    }
+  });
+
+  it('a profile name from the environment is shown with control characters escaped', () => {
     assert.throws(
-      () => resolveCredentials({ flags: { profile: 'typo' }, env: {}, configureFileText: '[DEFAULT]\nncloud_access_key_id = x\n' }),
-      (e: CredentialsError) => /Profile \[typo\] was not found/.test(e.message) && /apikey configure --profile typo/.test(e.message),
+      () => resolveCredentials({ env: { NCLOUD_PROFILE: 'x\x1b[2J' }, configureFileText: FILE }),
+      (e: Error) => e.message.includes('[x\\x1b[2J]') && !e.message.includes('\x1b'),
     );
+  });
+
+  it('an explicit --profile outranks credentials in the environment; NCLOUD_PROFILE does not', () => {
+    const env = { NCLOUD_ACCESS_KEY: 'ENV_AK', NCLOUD_SECRET_KEY: 'ENV_SK' };
+    const byFlag = resolveCredentials({ flags: { profile: 'project' }, env, configureFileText: FILE });
+    assert.deepEqual(byFlag.credentials, { accessKey: 'PROJECT_AK', secretKey: 'DEFAULT_SK==with=equals' });
+    assert.deepEqual(byFlag.source, { accessKey: 'profile', secretKey: 'default' });
+    const byEnv = resolveCredentials({ env: { ...env, NCLOUD_PROFILE: 'project' }, configureFileText: FILE });
+    assert.deepEqual(byEnv.credentials, { accessKey: 'ENV_AK', secretKey: 'ENV_SK' });
+  });
+
+  it('reads an SDK-style file (top-level keys, no section) as the default profile', () => {
+    const r = resolveCredentials({ env: {}, configureFileText: 'ncloud_access_key_id = TOP_AK\nncloud_secret_access_key = TOP_SK\n' });
+    assert.deepEqual(r.credentials, { accessKey: 'TOP_AK', secretKey: 'TOP_SK' });
+    assert.equal(resolveCredentials({ flags: { profile: 'DEFAULT' }, env: {}, configureFileText: 'ncloud_access_key_id = A\nncloud_secret_access_key = B\n' }).profile, 'DEFAULT');
   });
 
   it('never puts the secret into the error message', () => {

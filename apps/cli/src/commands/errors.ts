@@ -1,7 +1,7 @@
 // Owns how failures leave the CLI: the exit code for every core error code (an exhaustive switch, so a new
 // code fails typecheck here) and the human / JSON rendering on stderr.
 
-import { isApiKeyError, redact, type ApiKeyError, type ErrorCode } from '@apikey/core';
+import { isApiKeyError, printable, redact, type ApiKeyError, type ErrorCode } from '@apikey/core';
 import type { Io } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -78,7 +78,8 @@ export function reportError(io: Io, e: unknown, json: boolean): number {
   }
   if (typeof error.hint === 'string') lines.push(`hint: ${error.hint}`);
   if (e instanceof UsageError) lines.push("Run 'apikey --help' for usage.");
-  io.err(`${lines.join('\n')}\n`);
+  // NCP's messages reach these lines; each is shown with control characters escaped, never run.
+  io.err(`${lines.map(printable).join('\n')}\n`);
   return code;
 }
 

@@ -1,27 +1,26 @@
 // Owns `apikey sandbox`: serves the NCP emulator on 127.0.0.1 with the caller's credential pair (or the
 // sandbox defaults), logs each request to stderr, and shuts down cleanly on SIGINT/SIGTERM.
+// The pair comes from core's resolver, the same one every other command signs with, so whatever
+// `apikey list` would sign with is what the sandbox accepts (same trimming, same profile rules).
 
 import process from 'node:process';
-import { redact } from '@apikey/core';
+import { CredentialsError, printable, redact, type Credentials } from '@apikey/core';
 import type { ParsedArgs } from '../args.ts';
 import type { Io } from '../io.ts';
-import { SANDBOX_CREDENTIALS } from './client.ts';
+import { resolveFromEnvironment, SANDBOX_CREDENTIALS } from './client.ts';
 import { EXIT } from './errors.ts';
 
 export const DEFAULT_SANDBOX_PORT = 4010;
 
 export async function runSandbox(args: ParsedArgs, io: Io): Promise<number> {
   const port = typeof args.flags.port === 'string' ? Number(args.flags.port) : DEFAULT_SANDBOX_PORT;
-  const accessKey = io.env.NCLOUD_ACCESS_KEY ?? io.env.NCLOUD_ACCESS_KEY_ID;
-  const secretKey = io.env.NCLOUD_SECRET_KEY ?? io.env.NCLOUD_SECRET_ACCESS_KEY;
-  const fromEnv = Boolean(accessKey && secretKey);
-  const pair = fromEnv ? { accessKey: accessKey as string, secretKey: secretKey as string } : { ...SANDBOX_CREDENTIALS };
+  const { pair, origin } = sandboxPair(args, io);
   const { createNcpEmulator, serve } = await import('@apikey/ncp-emulator');
   const emulator = createNcpEmulator({ credentials: [pair], log: (line: string) => io.err(`${redact(line, [pair.secretKey])}\n`) });
   const server = await serve({ emulator, port, hostname: '127.0.0.1' });
   io.out(`NCP emulator listening on ${server.url}\n`);
   // The access key is an identifier, not the secret; printing it tells the user which pair to sign with.
-  io.out(`accepting access key ${pair.accessKey} (${fromEnv ? 'from NCLOUD_ACCESS_KEY; secret from NCLOUD_SECRET_KEY' : 'the sandbox default pair, see apps/cli/README.md'})\n`);
+  io.out(`accepting access key ${printable(pair.accessKey)} (${printable(origin)})\n`);
   io.out('Press Ctrl+C to stop.\n');
   await new Promise<void>((resolve) => {
     const stop = () => {
@@ -35,4 +34,20 @@ export async function runSandbox(args: ParsedArgs, io: Io): Promise<number> {
   await server.close();
   io.err('emulator stopped\n');
   return EXIT.ok;
+}
+
+/**
+ * The pair the caller would sign with (core's resolver: flags, env, profile file), or the sandbox default pair
+ * when no credentials are configured at all. A profile named on purpose but missing stays an error.
+ */
+function sandboxPair(args: ParsedArgs, io: Io): { pair: Credentials; origin: string } {
+  try {
+    const r = resolveFromEnvironment({ ...args.global, sandbox: false }, io);
+    const where = (s: 'env' | 'profile' | 'default') => (s === 'env' ? 'the environment' : `profile [${s === 'profile' ? r.profile : 'DEFAULT'}] of ~/.ncloud/configure`);
+    const origin = r.source.accessKey === r.source.secretKey ? `from ${where(r.source.accessKey)}` : `access key from ${where(r.source.accessKey)}, secret from ${where(r.source.secretKey)}`;
+    return { pair: r.credentials, origin };
+  } catch (e) {
+    if (!(e instanceof CredentialsError) || e.missing.length === 0) throw e;
+    return { pair: { ...SANDBOX_CREDENTIALS }, origin: 'the sandbox default pair, see apps/cli/README.md' };
+  }
 }

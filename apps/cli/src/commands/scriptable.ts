@@ -1,13 +1,14 @@
 // Owns the non-interactive commands: every value comes from flags (a missing one is a UsageError naming it),
-// destructive ones need --yes, --json prints only the document on stdout.
+// destructive ones need --yes, --json prints only the document on stdout (shapes: docs/cli-json.md). Text
+// output shows NCP's strings through printable() (output.ts), so stored escape sequences are never run.
 
-import { createApiKeyInputSchema, countCodePoints, validateApiKeyDescription, validateApiKeyName, siteEndpoint, type ApiKey } from '@apikey/core';
+import { createApiKeyInputSchema, countCodePoints, validateApiKeyDescription, validateApiKeyName, siteEndpoint, type ApiGatewayClient, type ApiKey } from '@apikey/core';
 import type { ParsedArgs } from '../args.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { resolveFromEnvironment, setupClient } from './client.ts';
 import { EXIT } from './errors.ts';
-import { keyDetails, keyTable, STORE_NOTE, style } from './output.ts';
+import { keyDetails, keyRows, keyTable, printable, STORE_NOTE, style } from './output.ts';
 
 const NOT_INTERACTIVE = 'when not running interactively';
 
@@ -38,31 +39,22 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
       // A fresh random operation id: the create stays exact however its requests fail (core: create-key.ts).
       const key = await (await client()).createApiKey(input, { signal, operationId: crypto.randomUUID() });
       if (json) print(key);
-      else io.out(`${s.bold(`Created API key "${key.apiKeyName ?? input.apiKeyName}"`)}\n${keyDetails(key, { showKeys: true })}\n\n${s.yellow(STORE_NOTE)}\n`);
+      else io.out(`${s.bold(`Created API key "${printable(key.apiKeyName ?? input.apiKeyName)}"`)}\n${keyDetails(key, { showKeys: true })}\n\n${s.yellow(STORE_NOTE)}\n`);
       return EXIT.ok;
     }
     case 'list': {
       const filter = str('name');
       if (filter !== undefined) checkFilter(filter);
-      const limit = str('limit') === undefined ? undefined : Number(str('limit'));
-      const c = await client();
-      let keys: ApiKey[];
-      let total: number;
-      if (flags.all === true) {
-        keys = [];
-        for await (const k of c.iterateApiKeys({ ...(filter !== undefined ? { apiKeyName: filter } : {}), ...(limit ? { pageSize: limit } : {}) }, { signal })) keys.push(k);
-        total = keys.length;
-      } else {
-        const page = await c.listApiKeys({ ...(filter !== undefined ? { apiKeyName: filter } : {}), limit: limit ?? 20 }, { signal });
-        keys = page.apiKeys;
-        total = page.total;
+      const { keys, cut } = await listKeys(await client(), filter, str('limit') === undefined ? undefined : Number(str('limit')), signal);
+      if (json) io.out(`${JSON.stringify(keys, null, 2)}\n`);
+      else if (!io.stdoutIsTTY) {
+        io.out(keyRows(keys));
+        if (keys.length === 0) io.err(noKeysMessage(filter));
+      } else if (keys.length === 0) io.out(noKeysMessage(filter));
+      else {
+        const count = `${keys.length} key${keys.length === 1 ? '' : 's'}`;
+        io.out(`${keyTable(keys)}\n\n${s.dim(cut ? `Showing the first ${count}; more match. Drop --limit to list them all.` : count)}\n`);
       }
-      if (json) {
-        io.out(`${JSON.stringify(keys, null, 2)}\n`);
-        return EXIT.ok;
-      }
-      if (keys.length === 0) io.out(filter !== undefined ? `No API keys match "${filter}".\n` : 'No API keys yet. Create one with: apikey create --name N\n');
-      else io.out(`${keyTable(keys)}\n\n${s.dim(`${keys.length} of ${total} key${total === 1 ? '' : 's'}${keys.length < total ? ' (use --all to see every key)' : ''}`)}\n`);
       return EXIT.ok;
     }
     case 'show': {
@@ -108,7 +100,7 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
       else {
         const value = keyType === 'PRIMARY' ? key.primaryKey : key.secondaryKey;
         const label = keyType === 'PRIMARY' ? 'Primary key' : 'Secondary key';
-        io.out(`${s.bold(`Regenerated the ${label.toLowerCase()} of "${key.apiKeyName ?? id}" (${key.apiKeyId})`)}\n  ${label}  ${value ?? '(not returned)'}\n\n${s.yellow(STORE_NOTE)} The old ${label.toLowerCase()} no longer works.\n`);
+        io.out(`${s.bold(`Regenerated the ${label.toLowerCase()} of "${printable(key.apiKeyName ?? id)}" (${printable(key.apiKeyId)})`)}\n  ${label}  ${printable(value ?? '(not returned)')}\n\n${s.yellow(STORE_NOTE)} The old ${label.toLowerCase()} no longer works.\n`);
       }
       return EXIT.ok;
     }
@@ -126,6 +118,23 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
       throw new Error(`'${String(command)}' is not a scriptable command`);
   }
 }
+
+/**
+ * Every matching key, all pages, through core's iterator; with a limit, at most that many. One page of limit + 1
+ * tells whether the limit cut the list without fetching the rest.
+ */
+async function listKeys(c: ApiGatewayClient, filter: string | undefined, limit: number | undefined, signal: AbortSignal): Promise<{ keys: ApiKey[]; cut: boolean }> {
+  const keys: ApiKey[] = [];
+  const query = { ...(filter !== undefined ? { apiKeyName: filter } : {}), ...(limit !== undefined ? { pageSize: Math.min(limit + 1, 1000) } : {}) };
+  for await (const k of c.iterateApiKeys(query, { signal })) {
+    if (keys.length === limit) return { keys, cut: true };
+    keys.push(k);
+  }
+  return { keys, cut: false };
+}
+
+const noKeysMessage = (filter: string | undefined) =>
+  filter !== undefined ? `No API keys match "${printable(filter)}".\n` : 'No API keys yet. Create one with: apikey create --name N\n';
 
 function checkName(name: string, flag: string): void {
   const problem = validateApiKeyName(name);

@@ -1,10 +1,15 @@
 // Resolves credentials, site and endpoint from injected sources (flags, env, configure-file text) with
-// one precedence: flags → environment → selected profile section → [DEFAULT]. Core never reads env or
-// files itself; front-ends pass them in.
+// one precedence: flags → environment → selected profile section → [DEFAULT]. A profile named on purpose
+// (--profile or NCLOUD_PROFILE) must exist in the file: falling back to [DEFAULT] or to whatever keys sit in
+// the environment would sign with another account's keys, so a missing one is an error before anything is
+// sent. An explicit --profile flag also outranks credential variables in the environment (as the AWS CLI's
+// --profile does): the person asked for that profile's account. Core never reads env or files itself;
+// front-ends pass them in.
 
 import { CredentialsError, InputError } from '../errors.ts';
 import { isSite, normaliseEndpoint } from '../client/site.ts';
 import type { Credentials, Site } from '../client/types.ts';
+import { printable } from '../text/printable.ts';
 import { DEFAULT_SECTION, parseNcloudConfigure } from './configure-file.ts';
 
 export type CredentialSource = 'env' | 'profile' | 'default';
@@ -44,9 +49,13 @@ function fromEnv(env: Record<string, string | undefined>, names: readonly string
 export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCredentials {
   const { env } = input;
   const flags = input.flags ?? {};
-  const explicitProfile = nonEmpty(flags.profile) ?? nonEmpty(env['NCLOUD_PROFILE']);
+  const flagProfile = nonEmpty(flags.profile);
+  const explicitProfile = flagProfile ?? nonEmpty(env['NCLOUD_PROFILE']);
   const profile = explicitProfile ?? DEFAULT_SECTION;
   const file = input.configureFileText === undefined ? new Map<string, Map<string, string>>() : parseNcloudConfigure(input.configureFileText);
+  if (explicitProfile !== undefined && !file.has(explicitProfile)) {
+    throw profileNotFound(explicitProfile, flagProfile !== undefined ? '--profile' : 'NCLOUD_PROFILE', input.configureFileText !== undefined, [...file.keys()]);
+  }
   const profileSection = profile === DEFAULT_SECTION ? undefined : file.get(profile);
   const defaultSection = file.get(DEFAULT_SECTION);
 
@@ -58,7 +67,7 @@ export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCred
     return undefined;
   };
   const pick = (envNames: readonly string[], fileKey: string): { value: string; source: CredentialSource } | undefined => {
-    const e = fromEnv(env, envNames);
+    const e = flagProfile === undefined ? fromEnv(env, envNames) : undefined;
     return e !== undefined ? { value: e, source: 'env' } : fromFile(fileKey);
   };
 
@@ -70,14 +79,14 @@ export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCred
     if (accessKey === undefined) missing.push('accessKey');
     if (secretKey === undefined) missing.push('secretKey');
     const what = missing.map((m) => (m === 'accessKey' ? 'access key' : 'secret key')).join(' and ');
-    const profileNote =
-      explicitProfile !== undefined && profile !== DEFAULT_SECTION && profileSection === undefined
-        ? ` Profile [${profile}] was not found in ~/.ncloud/configure.`
-        : '';
+    const where =
+      flagProfile !== undefined
+        ? `Profile [${printable(flagProfile)}] in ~/.ncloud/configure has no ${what} (with --profile, NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY are not used). `
+        : 'Set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment, or ';
     throw new CredentialsError(
       missing,
-      `No NCP ${what} found. Set NCLOUD_ACCESS_KEY and NCLOUD_SECRET_KEY in the environment, ` +
-        `or run \`apikey configure${profile === DEFAULT_SECTION ? '' : ` --profile ${profile}`}\` to store them in ~/.ncloud/configure.${profileNote}`,
+      `No NCP ${what} found. ${where}` +
+        `${flagProfile !== undefined ? 'R' : 'r'}un \`apikey configure${profile === DEFAULT_SECTION ? '' : ` --profile ${printable(profile)}`}\` to store them in ~/.ncloud/configure.`,
     );
   }
 
@@ -96,4 +105,16 @@ export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCred
   };
   if (endpointRaw !== undefined) out.endpoint = normaliseEndpoint(endpointRaw);
   return out;
+}
+
+/** A profile asked for by name that the file does not have: nothing may be sent with some other account's keys. */
+function profileNotFound(profile: string, from: '--profile' | 'NCLOUD_PROFILE', haveFile: boolean, profiles: string[]): CredentialsError {
+  const known = profiles.length === 0 ? '' : ` (profiles there: ${profiles.map(printable).join(', ')})`;
+  const name = printable(profile);
+  const where = haveFile ? `is not in ~/.ncloud/configure${known}` : 'cannot be used: there is no ~/.ncloud/configure';
+  return new CredentialsError(
+    [],
+    `Profile [${name}] (from ${from}) ${where}. Nothing was sent. ` +
+      `Check the spelling, or create it with \`apikey configure --profile ${name}\`.`,
+  );
 }

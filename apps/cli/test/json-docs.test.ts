@@ -1,0 +1,93 @@
+// docs/cli-json.md is the contract for `--json`: its JSON Schemas are read from the doc and every command's real
+// output (over HTTP against the emulator) is checked against them, so doc and behaviour cannot drift apart.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envFor, REPO_ROOT, runCli, startEmulator, type Served } from './helpers.ts';
+
+type Schema = {
+  $id?: string; $ref?: string; type?: string; const?: unknown; required?: string[]; additionalProperties?: boolean;
+  properties?: Record<string, Schema>; items?: Schema; minLength?: number; pattern?: string;
+};
+
+const schemas = new Map<string, Schema>();
+for (const [, body] of readFileSync(join(REPO_ROOT, 'docs', 'cli-json.md'), 'utf8').matchAll(/```json\n([\s\S]*?)```/g)) {
+  const s = JSON.parse(body as string) as Schema;
+  if (s.$id !== undefined) schemas.set(s.$id, s);
+}
+
+/** The subset of JSON Schema the doc uses; returns the problems found (empty when valid). */
+function check(value: unknown, schema: Schema, at = '$'): string[] {
+  if (schema.$ref !== undefined) {
+    const target = schemas.get(schema.$ref);
+    return target ? check(value, target, at) : [`${at}: unknown $ref ${schema.$ref}`];
+  }
+  if ('const' in schema && value !== schema.const) return [`${at}: expected ${JSON.stringify(schema.const)}`];
+  const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+  if (schema.type !== undefined && !(schema.type === kind || (schema.type === 'integer' && Number.isInteger(value)))) return [`${at}: expected ${schema.type}, got ${kind}`];
+  const out: string[] = [];
+  if (typeof value === 'string') {
+    if (schema.minLength !== undefined && value.length < schema.minLength) out.push(`${at}: shorter than ${schema.minLength}`);
+    if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) out.push(`${at}: does not match ${schema.pattern}`);
+  }
+  if (Array.isArray(value) && schema.items) {
+    for (const [i, v] of value.entries()) out.push(...check(v, schema.items, `${at}[${i}]`));
+  }
+  if (kind === 'object') {
+    const obj = value as Record<string, unknown>;
+    for (const r of schema.required ?? []) if (!(r in obj)) out.push(`${at}: missing ${r}`);
+    for (const [k, v] of Object.entries(obj)) {
+      const p = schema.properties?.[k];
+      if (p) out.push(...check(v, p, `${at}.${k}`));
+      else if (schema.additionalProperties === false) out.push(`${at}: unexpected field ${k}`);
+    }
+  }
+  return out;
+}
+
+let server: Served;
+beforeAll(async () => {
+  server = await startEmulator();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+const json = async (args: string[], stream: 'stdout' | 'stderr' = 'stdout') => {
+  const r = await runCli(args, { env: envFor(server) });
+  return { code: r.code, doc: JSON.parse(r[stream]) as unknown };
+};
+const valid = (doc: unknown, id: string) => expect(check(doc, { $ref: id })).toEqual([]);
+
+describe('docs/cli-json.md', () => {
+  it('has a schema for every documented shape', () => {
+    expect([...schemas.keys()].sort()).toEqual(['api-key', 'delete', 'dry-run', 'error', 'key-list']);
+  });
+
+  it('the schemas reject what they should (the checker is not a rubber stamp)', () => {
+    expect(check({ apiKeyId: 'x', extra: 1 }, { $ref: 'api-key' })).not.toEqual([]);
+    expect(check([{ apiKeyName: 'no id' }], { $ref: 'key-list' })).not.toEqual([]);
+    expect(check({ apiKeyId: 'x', deleted: false }, { $ref: 'delete' })).not.toEqual([]);
+  });
+
+  it('every command\'s --json output matches its schema', async () => {
+    const created = await json(['create', '--name', 'schema-doc', '--description', 'd', '--json']);
+    expect(created.code).toBe(0);
+    valid(created.doc, 'api-key');
+    const id = (created.doc as { apiKeyId: string }).apiKeyId;
+    valid((await json(['show', id, '--json'])).doc, 'api-key');
+    valid((await json(['update', id, '--description', 'e', '--disable', '--json'])).doc, 'api-key');
+    valid((await json(['rotate', id, '--secondary', '--yes', '--json'])).doc, 'api-key');
+    const list = await json(['list', '--json']);
+    expect((list.doc as unknown[]).length).toBeGreaterThan(0);
+    valid(list.doc, 'key-list');
+    valid((await json(['create', '--name', 'dry', '--dry-run', '--json'])).doc, 'dry-run');
+    valid((await json(['delete', id, '--yes', '--json'])).doc, 'delete');
+    for (const failing of [['show', id, '--json'], ['create', '--name', '', '--json'], ['list', '--bogus', '--json']]) {
+      const r = await json(failing, 'stderr');
+      expect(r.code).not.toBe(0);
+      valid(r.doc, 'error');
+    }
+  });
+});
