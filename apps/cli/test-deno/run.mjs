@@ -140,6 +140,54 @@ if (hasTmux) {
       tmux('kill-server');
     }
   });
+
+  test('the wizard on Deno: cursor editing with the terminal\'s keys, and key values unbroken at 40 columns', async () => {
+    const socket = `apikey-deno-narrow-${process.pid}`;
+    const tmux = (...a) => spawnSync('tmux', ['-L', socket, ...a], { encoding: 'utf8' });
+    const screen = (joined = false) => tmux('capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', 'n').stdout;
+    const waitFor = async (text) => {
+      const deadline = Date.now() + 15_000;
+      while (!screen().includes(text)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}:\n${screen()}`);
+        await sleep(50);
+      }
+      await sleep(60);
+    };
+    const press = async (...keys) => {
+      for (const k of keys) {
+        tmux('send-keys', '-t', 'n', k);
+        await sleep(30);
+      }
+    };
+    try {
+      const env = { ...baseEnv(), CI: 'false', TERM: 'xterm-256color' };
+      tmux('new-session', '-d', '-s', 'n', '-x', '40', '-y', '40', '-c', repoRoot, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+        `${deno} run -A --no-prompt ${main} create; echo "EXIT=$?"; sleep 60`);
+      await waitFor('1-20 characters');
+      tmux('send-keys', '-t', 'n', '-l', 'xacd-deno');
+      await waitFor('9/20');
+      await press(...Array(7).fill('Left')); // "xacd-deno" with the cursor after "xa"
+      tmux('send-keys', '-t', 'n', '-l', 'b');
+      await waitFor('› xabcd-deno');
+      await press('Home', 'DC', 'End', 'BSpace');
+      await waitFor('› abcd-den ');
+      await press('Enter');
+      await waitFor('optional, up to 50');
+      await press('Enter');
+      await waitFor('Create this API key?');
+      await press('Enter');
+      await waitFor('Created API key');
+      const stored = emulator.inspect.keys().find((k) => k.apiKeyName === 'abcd-den');
+      assert(stored, 'emulator does not hold the edited name "abcd-den"');
+      for (const lines of [screen(true), screen()].map((s) => s.split('\n').map((l) => l.trimEnd()))) {
+        assert(lines.includes(stored.primaryKey) && lines.includes(stored.secondaryKey), `a key value is not whole on a line of its own:\n${lines.join('\n')}`);
+      }
+      await press('Enter');
+      await waitFor('EXIT=0');
+    } finally {
+      tmux('kill-server');
+    }
+  });
 }
 
 let passed = 0;
