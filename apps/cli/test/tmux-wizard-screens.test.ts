@@ -3,15 +3,13 @@
 // delete by typing the name, flags pre-filling the wizard, key values on a 40-column terminal, and a key whose
 // name (as NCP returns it) carries escape sequences.
 
-import { spawnSync } from 'node:child_process';
 import { createApiGatewayClient, type ApiGatewayClient } from '@apikey/core';
 import { createNcpEmulator, serve } from '@apikey/ncp-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_KEY, BIN, REPO_ROOT, SECRET_KEY, tempHome, type Served } from './helpers.ts';
+import { ACCESS_KEY, BIN, SECRET_KEY, tempHome, type Served } from './helpers.ts';
+import { createTmux } from './tmux.ts';
 
-const socket = `apikey-e2e2-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const terminal = createTmux();
 
 // NCP itself may hold names with control characters (set through another tool); the emulator refuses them, so
 // the served responses swap this placeholder for a name with a screen-clearing and a title-setting sequence.
@@ -20,7 +18,6 @@ const HOSTILE = 'ev\u001b[2Jil\u001b]0;pwned\u0007';
 
 let server: Served;
 let client: ApiGatewayClient;
-let n = 0;
 
 beforeAll(async () => {
   const emulator = createNcpEmulator({ credentials: [{ accessKey: ACCESS_KEY, secretKey: SECRET_KEY }] });
@@ -39,44 +36,14 @@ beforeAll(async () => {
   client = createApiGatewayClient({ credentials: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY }, endpoint: server.url });
 });
 afterAll(async () => {
-  tmux('kill-server');
+  terminal.kill();
   await server.close();
 });
 
 /** Runs `apikey <args>` in a fresh tmux session of the given size; EXIT=<code> appears when it ends. */
 function open(args: string, o: { cols?: number; rows?: number } = {}) {
-  const name = `s${++n}`;
   const env = { NCLOUD_ACCESS_KEY: ACCESS_KEY, NCLOUD_SECRET_KEY: SECRET_KEY, NCLOUD_APIGW_ENDPOINT: server.url, CI: 'false', HOME: tempHome(), TERM: 'xterm-256color' };
-  const started = tmux('new-session', '-d', '-s', name, '-x', String(o.cols ?? 100), '-y', String(o.rows ?? 40), '-c', REPO_ROOT,
-    ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-    `${process.execPath} ${BIN} ${args}; echo "EXIT=$?"; sleep 60`);
-  expect(started.status, started.stderr).toBe(0);
-  /** The screen; `joined` undoes the terminal's own line wrapping (capture-pane -J). */
-  const screen = (joined = false) => tmux('capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', name).stdout;
-  return {
-    screen,
-    async waitFor(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const s = screen();
-        if (typeof text === 'string' ? s.includes(text) : text.test(s)) {
-          await sleep(60); // the frame is drawn; give the new step's input handler a moment to be armed
-          return s;
-        }
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${String(text)}; screen was:\n${s}`);
-        await sleep(40);
-      }
-    },
-    /** Literal text. */
-    type: (text: string) => void tmux('send-keys', '-t', name, '-l', text),
-    /** tmux key names (Left, Home, BSpace, DC, C-u …), each sent as its own key press. */
-    async press(...keys: string[]) {
-      for (const k of keys) {
-        tmux('send-keys', '-t', name, k);
-        await sleep(30);
-      }
-    },
-  };
+  return terminal.open(`${process.execPath} ${BIN} ${args}`, env, { cols: o.cols ?? 100, rows: o.rows ?? 40 });
 }
 
 const keysNamed = (name: string) => server.emulator.inspect.keys().filter((k) => k.apiKeyName === name);
@@ -232,7 +199,7 @@ describe('wizard screens in a real terminal (tmux)', () => {
     expect(s).toContain('"ev\\x1b[2Jil\\x1b]0;pwned\\x07"');
     expect(s).toMatch(/Description\s+d-ev\\x1b\[2Jil/);
     expect(s).toContain('apikey · keys');
-    const title = tmux('display-message', '-p', '-t', `s${n}`, '#{pane_title}').stdout;
+    const title = terminal.tmux('display-message', '-p', '-t', t.name, '#{pane_title}').stdout;
     expect(title).not.toContain('pwned');
     await t.press('Escape');
     await t.press('Escape');

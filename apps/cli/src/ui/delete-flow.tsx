@@ -39,13 +39,13 @@ export function DeleteFlow({ apiKey, apiKeyId, onBack, onDeleted }: {
 }
 
 /** What must be typed to delete `apiKey`: its name as the screen shows it, or its id when it has no name. */
-export function deleteConfirmation(apiKey: ApiKey): string {
+function deleteConfirmation(apiKey: ApiKey): string {
   const name = (apiKey.apiKeyName ?? '').trim();
   return name === '' ? apiKey.apiKeyId : printable(name);
 }
 
 /** Only the exact name (surrounding spaces aside) confirms; "y", a prefix or another case does not. */
-export function confirmsDelete(typed: string, apiKey: ApiKey): boolean {
+function confirmsDelete(typed: string, apiKey: ApiKey): boolean {
   return typed.trim() === deleteConfirmation(apiKey);
 }
 
