@@ -150,6 +150,6 @@ const cell = (name) => {
 };
 console.log('\n| runtime | `apikey --help` ÷ bare runtime | first wizard frame ÷ Ink hello-world |');
 console.log('|---|---:|---:|');
-console.log(`| Node | ${cell('Node: \`apikey --help\`')} | ${cell('Node: first wizard frame')} |`);
-console.log(`| Deno | ${cell('Deno: \`apikey --help\` (bundle)')} | ${cell('Deno: first wizard frame (bundle)')} |`);
+console.log(`| Node | ${cell('Node: `apikey --help`')} | ${cell('Node: first wizard frame')} |`);
+console.log(`| Deno | ${cell('Deno: `apikey --help` (bundle)')} | ${cell('Deno: first wizard frame (bundle)')} |`);
 console.log('\nGoal: every ratio ≤ 1.2. Timings on a loaded machine are noisy; the floor and target runs are interleaved so load hits both.');

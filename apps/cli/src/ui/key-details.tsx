@@ -66,6 +66,7 @@ function KeyDetails({ id, notice, onAction, onBack }: {
   const { client } = useWizard();
   const run = useAbortableRun();
   const [state, setState] = useState<{ s: 'loading' } | { s: 'ready'; loaded: Loaded } | { s: 'failed'; error: unknown }>({ s: 'loading' });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loads once per mount (an action remounts the details)
   useEffect(() => {
     let live = true;
     run(async (signal) => {
