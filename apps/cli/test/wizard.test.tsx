@@ -128,12 +128,16 @@ describe('create wizard', () => {
     await until(w.lastFrame, 'Description');
     w.stdin.write('my description\r');
     await until(w.lastFrame, 'Create this API key?');
+    // Wait for each field's counter: the review itself shows both values.
     w.stdin.write(KEYS.esc);
-    await until(w.lastFrame, 'my description');
+    await until(w.lastFrame, '14/50');
+    expect(w.frame()).toContain('› my description');
     w.stdin.write(KEYS.esc);
-    await until(w.lastFrame, 'keep-me');
+    await until(w.lastFrame, '7/20');
+    expect(w.frame()).toContain('› keep-me');
     w.stdin.write(KEYS.enter);
-    await until(w.lastFrame, 'my description');
+    await until(w.lastFrame, '14/50');
+    expect(w.frame()).toContain('› my description');
     expect(w.client.calls).toHaveLength(0);
   });
 
@@ -360,8 +364,8 @@ describe('values given as flags', () => {
     expect(w.frame()).toContain('from-flags');
     expect(w.frame()).toContain('given with -d');
     w.stdin.write(KEYS.esc);
-    await until(w.lastFrame, 'given with -d');
-    expect(w.frame()).toContain('13/50');
+    await until(w.lastFrame, '13/50');
+    expect(w.frame()).toContain('› given with -d');
     w.stdin.write(KEYS.esc);
     await until(w.lastFrame, '10/20');
     expect(w.client.calls).toHaveLength(0);
