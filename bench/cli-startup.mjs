@@ -111,8 +111,8 @@ const rows = [];
 const nodeRun = (args) => () => timeExit(process.execPath, args);
 const denoRun = (args) => () => timeExit(deno, args);
 
-rows.push(await pair('Node: `apikey --help`', nodeRun(['-e', '']), nodeRun([join(cliRoot, 'bin', 'apikey.mjs'), '--help']),
-  { floor: "node -e ''", target: 'node bin/apikey.mjs --help (bundle)', goal: 1.2 }));
+rows.push(await pair('Node: `apikey --help`', nodeRun(['-e', '']), nodeRun([join(cliRoot, 'bin', 'apikey.cjs'), '--help']),
+  { floor: "node -e ''", target: 'node bin/apikey.cjs --help (bundle)', goal: 1.2 }));
 rows.push(await pair('Deno: `apikey --help` (source)', denoRun(['eval', '']), denoRun(['run', '-A', '--no-prompt', source, '--help']),
   { floor: "deno eval ''", target: 'deno run src/main.ts --help', goal: undefined }));
 rows.push(await pair('Deno: `apikey --help` (bundle)', denoRun(['eval', '']), denoRun(['run', '-A', '--no-prompt', bundle, '--help']),
@@ -121,7 +121,7 @@ rows.push(await pair('Deno: `apikey --help` (bundle)', denoRun(['eval', '']), de
 if (hasScript) {
   const frame = (cmd, args, marker) => () => timeFirstFrame(cmd, args, marker);
   rows.push(await pair('Node: first wizard frame', frame(process.execPath, [hello], 'hello-bench-frame'),
-    frame(process.execPath, [join(cliRoot, 'bin', 'apikey.mjs'), 'create'], '1-20 characters'),
+    frame(process.execPath, [join(cliRoot, 'bin', 'apikey.cjs'), 'create'], '1-20 characters'),
     { floor: 'Ink hello-world bundle', target: 'apikey create (bundle)', goal: 1.2 }));
   rows.push(await pair('Deno: first wizard frame (source)', frame(deno, ['run', '-A', '--no-prompt', helloSource], 'hello-bench-frame'),
     frame(deno, ['run', '-A', '--no-prompt', source, 'create'], '1-20 characters'),

@@ -67,4 +67,6 @@ export function printUsageError(io: Io, e: UsageError, json: boolean): void {
   else io.err(`error: ${e.message}\nRun 'apikey --help' for usage.\n`);
 }
 
-setExitCode(await main(processArgv()));
+// No top-level await, so this entry also builds as CommonJS for Node's bin (scripts/build.mjs says why). A failure
+// is an unhandled rejection: Node and Deno print it and exit 1, as with a top-level await.
+void main(processArgv()).then(setExitCode);

@@ -1,12 +1,13 @@
 // Owns the create wizard: name (live counter, inline validation) → description → review → duplicate-name check
 // → spinner → result with both keys. Esc goes back one step keeping every value typed so far. Values given as
 // flags (`apikey create -n x -d y` in a terminal) pre-fill the fields and, when valid, open on the review.
-// The input steps are one ordered list (FIELDS), so a further step (a product, say) is one more entry there.
+// The input steps are one ordered list (INPUTS): a further step (a product picker, say) is one more entry there,
+// a text field or a component of its own.
 
 import type { ApiKey } from '@apikey/core';
 import { API_KEY_DESCRIPTION_MAX, API_KEY_NAME_MAX, countCodePoints, printable, validateApiKeyDescription, validateApiKeyName } from '@apikey/core/lite';
 import { Box, Text } from 'ink';
-import { useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { STORE_NOTE } from '../commands/output.ts';
 import { useKeys } from './input-router.tsx';
 import { KeyValues } from './key-values.tsx';
@@ -17,25 +18,33 @@ import { useWizard } from './wizard-context.tsx';
 
 export type CreateValues = { name: string; description: string };
 
-type FieldStep = {
-  id: keyof CreateValues; label: string; help: string; max: number; validate: (v: string) => string | undefined;
+type TextInput = {
+  kind: 'text'; id: keyof CreateValues; label: string; help: string; max: number; validate: (v: string) => string | undefined;
 };
+/** A step drawn by its own component (a picker, say): it reports its answer as a patch of the values. */
+type CustomInput = {
+  kind: 'custom'; id: string; valid: (values: CreateValues) => boolean;
+  render: (p: { values: CreateValues; onSubmit: (patch: Partial<CreateValues>) => void; onBack: () => void }) => ReactNode;
+};
+type InputStep = TextInput | CustomInput;
 
 /** The input steps, in order. Review follows the last one; Esc on the review returns to it. */
-const FIELDS: readonly FieldStep[] = [
-  { id: 'name', label: 'Name', help: '1-20 characters, shown in the NCP console', max: API_KEY_NAME_MAX, validate: validateApiKeyName },
-  { id: 'description', label: 'Description', help: 'optional, up to 50 characters', max: API_KEY_DESCRIPTION_MAX, validate: validateApiKeyDescription },
+const INPUTS: readonly InputStep[] = [
+  { kind: 'text', id: 'name', label: 'Name', help: '1-20 characters, shown in the NCP console', max: API_KEY_NAME_MAX, validate: validateApiKeyName },
+  { kind: 'text', id: 'description', label: 'Description', help: 'optional, up to 50 characters', max: API_KEY_DESCRIPTION_MAX, validate: validateApiKeyDescription },
 ];
 
+const isValid = (i: InputStep, values: CreateValues): boolean => (i.kind === 'text' ? i.validate(values[i.id]) === undefined : i.valid(values));
+
 type Step =
-  | { s: 'field'; index: number } | { s: 'review' } | { s: 'checking' } | { s: 'duplicate'; existing: ApiKey[] }
+  | { s: 'input'; index: number } | { s: 'review' } | { s: 'checking' } | { s: 'duplicate'; existing: ApiKey[] }
   | { s: 'creating' } | { s: 'result'; key: ApiKey } | { s: 'error'; error: unknown; retry: Step };
 
-/** The first field whose value is not valid, or the review when every value given is. */
+/** The first input whose value is not valid, or the review when every value given is. */
 export function firstStep(values: CreateValues, prefilled: boolean): Step {
-  if (!prefilled) return { s: 'field', index: 0 };
-  const bad = FIELDS.findIndex((f) => f.validate(values[f.id]) !== undefined);
-  return bad === -1 ? { s: 'review' } : { s: 'field', index: bad };
+  if (!prefilled) return { s: 'input', index: 0 };
+  const bad = INPUTS.findIndex((i) => !isValid(i, values));
+  return bad === -1 ? { s: 'review' } : { s: 'input', index: bad };
 }
 
 export function CreateFlow({ initialName = '', initialDescription = '', onBack, onDone }: {
@@ -43,27 +52,31 @@ export function CreateFlow({ initialName = '', initialDescription = '', onBack, 
 }) {
   const [values, setValues] = useState<CreateValues>({ name: initialName, description: initialDescription });
   const [step, setStep] = useState<Step>(() => firstStep(values, initialName !== ''));
-  const set = (id: keyof CreateValues, v: string) => setValues((old) => ({ ...old, [id]: v }));
-  const lastField: Step = { s: 'field', index: FIELDS.length - 1 };
+  const patch = (p: Partial<CreateValues>) => setValues((old) => ({ ...old, ...p }));
 
   switch (step.s) {
-    case 'field': {
-      const f = FIELDS[step.index] as FieldStep;
+    case 'input': {
+      const input = INPUTS[step.index] as InputStep;
+      const back = () => (step.index === 0 ? onBack() : setStep({ s: 'input', index: step.index - 1 }));
+      const submit = (p: Partial<CreateValues>) => {
+        patch(p);
+        setStep(step.index + 1 < INPUTS.length ? { s: 'input', index: step.index + 1 } : { s: 'review' });
+      };
+      if (input.kind === 'custom') return <Fragment key={input.id}>{input.render({ values, onSubmit: submit, onBack: back })}</Fragment>;
       return (
-        <TextStep key={f.id} field={f} initial={values[f.id]} onChange={(v) => set(f.id, v)}
-          onBack={() => (step.index === 0 ? onBack() : setStep({ s: 'field', index: step.index - 1 }))}
-          onSubmit={(v) => { set(f.id, v); setStep(step.index + 1 < FIELDS.length ? { s: 'field', index: step.index + 1 } : { s: 'review' }); }} />
+        <TextStep key={input.id} field={input} initial={values[input.id]} onChange={(v) => patch({ [input.id]: v })}
+          onBack={back} onSubmit={(v) => submit({ [input.id]: v })} />
       );
     }
     case 'review':
-      return <Review values={values} onBack={() => setStep(lastField)} onConfirm={() => setStep({ s: 'checking' })} />;
+      return <Review values={values} onBack={() => setStep({ s: 'input', index: INPUTS.length - 1 })} onConfirm={() => setStep({ s: 'checking' })} />;
     case 'checking':
       return (
         <SameNameCheck name={values.name} onUnique={() => setStep({ s: 'creating' })} onDuplicate={(existing) => setStep({ s: 'duplicate', existing })}
           onFailed={(error) => setStep({ s: 'error', error, retry: { s: 'checking' } })} />
       );
     case 'duplicate':
-      return <ConfirmDuplicate name={values.name} existing={step.existing} onYes={() => setStep({ s: 'creating' })} onNo={() => setStep({ s: 'field', index: 0 })} />;
+      return <ConfirmDuplicate name={values.name} existing={step.existing} onYes={() => setStep({ s: 'creating' })} onNo={() => setStep({ s: 'input', index: 0 })} />;
     case 'creating':
       return (
         <Creating values={values} onCreated={(key) => setStep({ s: 'result', key })}
@@ -77,7 +90,7 @@ export function CreateFlow({ initialName = '', initialDescription = '', onBack, 
 }
 
 function TextStep({ field: f, initial, onChange, onSubmit, onBack }: {
-  field: FieldStep; initial: string; onChange: (v: string) => void; onSubmit: (v: string) => void; onBack: () => void;
+  field: TextInput; initial: string; onChange: (v: string) => void; onSubmit: (v: string) => void; onBack: () => void;
 }) {
   // A pre-filled value that is already wrong shows its problem at once.
   const [touched, setTouched] = useState(initial !== '' && f.validate(initial) !== undefined);
