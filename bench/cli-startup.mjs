@@ -108,31 +108,34 @@ async function pair(name, floor, target, target_) {
 }
 
 const rows = [];
-const nodeRun = (args) => () => timeExit(process.execPath, args);
-const denoRun = (args) => () => timeExit(deno, args);
+// The hello-world sits inside dist/: remove it even when a measurement throws, so no pack ever ships it.
+try {
+  const nodeRun = (args) => () => timeExit(process.execPath, args);
+  const denoRun = (args) => () => timeExit(deno, args);
 
-rows.push(await pair('Node: `apikey --help`', nodeRun(['-e', '']), nodeRun([join(cliRoot, 'bin', 'apikey.cjs'), '--help']),
-  { floor: "node -e ''", target: 'node bin/apikey.cjs --help (bundle)', goal: 1.2 }));
-rows.push(await pair('Deno: `apikey --help` (source)', denoRun(['eval', '']), denoRun(['run', '-A', '--no-prompt', source, '--help']),
-  { floor: "deno eval ''", target: 'deno run src/main.ts --help', goal: undefined }));
-rows.push(await pair('Deno: `apikey --help` (bundle)', denoRun(['eval', '']), denoRun(['run', '-A', '--no-prompt', bundle, '--help']),
-  { floor: "deno eval ''", target: 'deno run dist/main.js --help', goal: 1.2 }));
+  rows.push(await pair('Node: `apikey --help`', nodeRun(['-e', '']), nodeRun([join(cliRoot, 'bin', 'apikey.cjs'), '--help']),
+    { floor: "node -e ''", target: 'node bin/apikey.cjs --help (bundle)', goal: 1.2 }));
+  rows.push(await pair('Deno: `apikey --help` (source)', denoRun(['eval', '']), denoRun(['run', '-A', '--no-prompt', source, '--help']),
+    { floor: "deno eval ''", target: 'deno run src/main.ts --help', goal: undefined }));
+  rows.push(await pair('Deno: `apikey --help` (bundle)', denoRun(['eval', '']), denoRun(['run', '-A', '--no-prompt', bundle, '--help']),
+    { floor: "deno eval ''", target: 'deno run dist/main.js --help', goal: 1.2 }));
 
-if (hasScript) {
-  const frame = (cmd, args, marker) => () => timeFirstFrame(cmd, args, marker);
-  rows.push(await pair('Node: first wizard frame', frame(process.execPath, [hello], 'hello-bench-frame'),
-    frame(process.execPath, [join(cliRoot, 'bin', 'apikey.cjs'), 'create'], '1-20 characters'),
-    { floor: 'Ink hello-world bundle', target: 'apikey create (bundle)', goal: 1.2 }));
-  rows.push(await pair('Deno: first wizard frame (source)', frame(deno, ['run', '-A', '--no-prompt', helloSource], 'hello-bench-frame'),
-    frame(deno, ['run', '-A', '--no-prompt', source, 'create'], '1-20 characters'),
-    { floor: 'Ink hello-world source on Deno', target: 'deno run src/main.ts create', goal: undefined }));
-  rows.push(await pair('Deno: first wizard frame (bundle)', frame(deno, ['run', '-A', '--no-prompt', hello], 'hello-bench-frame'),
-    frame(deno, ['run', '-A', '--no-prompt', bundle, 'create'], '1-20 characters'),
-    { floor: 'Ink hello-world bundle on Deno', target: 'deno run dist/main.js create', goal: 1.2 }));
+  if (hasScript) {
+    const frame = (cmd, args, marker) => () => timeFirstFrame(cmd, args, marker);
+    rows.push(await pair('Node: first wizard frame', frame(process.execPath, [hello], 'hello-bench-frame'),
+      frame(process.execPath, [join(cliRoot, 'bin', 'apikey.cjs'), 'create'], '1-20 characters'),
+      { floor: 'Ink hello-world bundle', target: 'apikey create (bundle)', goal: 1.2 }));
+    rows.push(await pair('Deno: first wizard frame (source)', frame(deno, ['run', '-A', '--no-prompt', helloSource], 'hello-bench-frame'),
+      frame(deno, ['run', '-A', '--no-prompt', source, 'create'], '1-20 characters'),
+      { floor: 'Ink hello-world source on Deno', target: 'deno run src/main.ts create', goal: undefined }));
+    rows.push(await pair('Deno: first wizard frame (bundle)', frame(deno, ['run', '-A', '--no-prompt', hello], 'hello-bench-frame'),
+      frame(deno, ['run', '-A', '--no-prompt', bundle, 'create'], '1-20 characters'),
+      { floor: 'Ink hello-world bundle on Deno', target: 'deno run dist/main.js create', goal: 1.2 }));
+  }
+} finally {
+  rmSync(helloDir, { recursive: true, force: true });
+  rmSync(env.HOME, { recursive: true, force: true });
 }
-
-rmSync(helloDir, { recursive: true, force: true });
-rmSync(env.HOME, { recursive: true, force: true });
 const f = (x) => x.toFixed(1);
 console.log(`CLI start-up, ${RUNS} interleaved runs each after ${WARMUP} warm-ups (ms; median / p90)\n`);
 console.log('| measurement | floor / peer | floor median | floor p90 | target | target median | target p90 | ratio (medians) | goal |');
