@@ -64,17 +64,18 @@ export async function build({ clean = false } = {}) {
   try {
     const lazy = Object.fromEntries(Object.entries(LAZY_ENTRIES).map(([k, v]) => [k, join(CLI_ROOT, v)]));
     await esbuild.build(bundleOptions({ entryPoints: lazy, outdir: tmp }));
-    await esbuild.build({
-      ...bundleOptions({ entryPoints: { main: join(CLI_ROOT, 'src/main.ts') }, outdir: tmp }),
-      splitting: false,
-      banner: {},
-      plugins: [lazyImportsAsOutputs],
-    });
+    const entry = { ...bundleOptions({ entryPoints: { main: join(CLI_ROOT, 'src/main.ts') }, outdir: tmp }), splitting: false, banner: {}, plugins: [lazyImportsAsOutputs] };
+    await esbuild.build(entry);
+    // The same entry as CommonJS (main.cjs) for Node's bin: running an ES module makes Node set up its ESM loader,
+    // which alone costs ~10% over `node -e ''`; a CommonJS entry defers that to the import() of a lazy part, which
+    // --help never does. Deno and the in-process `pnpm cli` keep the ESM main.js.
+    await esbuild.build({ ...entry, format: 'cjs', outExtension: { '.js': '.cjs' } });
     mkdirSync(join(DIST, 'chunks'), { recursive: true });
     // Chunk names carry a content hash, so moving one over an identical file from a concurrent build is harmless.
     const written = new Set(readdirSync(join(tmp, 'chunks')));
     for (const f of written) renameSync(join(tmp, 'chunks', f), join(DIST, 'chunks', f));
     for (const name of Object.keys(LAZY_ENTRIES)) renameSync(join(tmp, `${name}.js`), join(DIST, `${name}.js`));
+    renameSync(join(tmp, 'main.cjs'), join(DIST, 'main.cjs'));
     renameSync(join(tmp, 'main.js'), join(DIST, 'main.js'));
     pruneOldChunks(clean ? (f) => !written.has(f) : undefined);
   } finally {

@@ -3,8 +3,10 @@
 // This file and its static imports use the `process` global and process.getBuiltinModule instead of
 // `import … from 'node:…'`: an ESM import of a builtin builds a facade of all its exports (node:fs alone pulls in
 // the streams module), which was a third of --help's own start-up cost. Node ≥ 20.16 and Deno 2 both have both.
+// --help and --version are answered before anything touches `process` at all (boot.ts says why).
 
 import { parseArgs, type ParsedArgs } from './args.ts';
+import { argv as processArgv, setExitCode, writeStdout } from './boot.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { noColorEnv, processIo, type Io } from './io.ts';
 import { isInteractive } from './mode.ts';
@@ -22,19 +24,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     printUsageError(io, e, argv.includes('--json'));
     return 2;
   }
+  // Help and version write straight to fd 1: creating the process.stdout stream is a measurable part of a ~40 ms run.
+  if (args.global.version) {
+    writeStdout(`${VERSION}\n`);
+    return 0;
+  }
+  if (args.global.help) {
+    writeStdout(args.command ? commandHelp(args.command) : mainHelp());
+    return 0;
+  }
   // chalk reads FORCE_COLOR at import time and ignores NO_COLOR, so translate before Ink can load.
   if ((args.global.noColor || noColorEnv(process.env)) && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = '0';
   const io = processIo(args.global.noColor);
 
-  // Help and version write straight to fd 1: creating the process.stdout stream is a measurable part of a ~40 ms run.
-  if (args.global.version) {
-    writeOut(`${VERSION}\n`);
-    return 0;
-  }
-  if (args.global.help) {
-    writeOut(args.command ? commandHelp(args.command) : mainHelp());
-    return 0;
-  }
   const interactive = isInteractive({
     stdinIsTTY: io.stdinIsTTY,
     stdoutIsTTY: io.stdoutIsTTY,
@@ -60,11 +62,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   return runCommand(args, io);
 }
 
-const writeOut = (text: string): void => void process.getBuiltinModule('node:fs').writeSync(1, text);
-
 export function printUsageError(io: Io, e: UsageError, json: boolean): void {
   if (json) io.err(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
   else io.err(`error: ${e.message}\nRun 'apikey --help' for usage.\n`);
 }
 
-process.exitCode = await main(process.argv.slice(2));
+// No top-level await, so this entry also builds as CommonJS for Node's bin (scripts/build.mjs says why). A failure
+// is an unhandled rejection: Node and Deno print it and exit 1, as with a top-level await.
+void main(processArgv()).then(setExitCode);

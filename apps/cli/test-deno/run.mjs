@@ -106,38 +106,84 @@ test('sandbox --port 0 serves the emulator and stops on SIGTERM', async () => {
 });
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-if (hasTmux) {
-  test('the wizard on Deno in tmux creates a key', async () => {
-    const socket = `apikey-deno-${process.pid}`;
-    const tmux = (...a) => spawnSync('tmux', ['-L', socket, ...a], { encoding: 'utf8' });
-    const screen = () => tmux('capture-pane', '-p', '-t', 'w').stdout;
-    const waitFor = async (text) => {
+
+/** `apikey <args>` on Deno from source in a cols×rows tmux session on a private server; EXIT=<code> at the end. */
+function tmuxSession(name, args, cols) {
+  const socket = `apikey-deno-${name}-${process.pid}`;
+  const tmux = (...a) => spawnSync('tmux', ['-L', socket, ...a], { encoding: 'utf8' });
+  const env = { ...baseEnv(), CI: 'false', TERM: 'xterm-256color' };
+  tmux('new-session', '-d', '-s', 'w', '-x', String(cols), '-y', '40', '-c', repoRoot, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+    `${deno} run -A --no-prompt ${main} ${args}; echo "EXIT=$?"; sleep 60`);
+  const screen = (joined = false) => tmux('capture-pane', '-p', ...(joined ? ['-J'] : []), '-t', 'w').stdout;
+  return {
+    screen,
+    type: (text) => tmux('send-keys', '-t', 'w', '-l', text),
+    async press(...keys) {
+      for (const k of keys) {
+        tmux('send-keys', '-t', 'w', k);
+        await sleep(30);
+      }
+    },
+    async waitFor(text) {
       const deadline = Date.now() + 15_000;
       while (!screen().includes(text)) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${text}:\n${screen()}`);
         await sleep(50);
       }
-      await sleep(50);
-    };
+      await sleep(60);
+    },
+    kill: () => tmux('kill-server'),
+  };
+}
+
+if (hasTmux) {
+  test('the wizard on Deno in tmux creates a key', async () => {
+    const t = tmuxSession('create', 'create', 100);
     try {
-      const env = { ...baseEnv(), CI: 'false', TERM: 'xterm-256color' };
-      tmux('new-session', '-d', '-s', 'w', '-x', '100', '-y', '30', '-c', repoRoot, ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
-        `${deno} run -A --no-prompt ${main} create; echo "EXIT=$?"; sleep 60`);
-      await waitFor('1-20 characters');
-      tmux('send-keys', '-t', 'w', '-l', 'deno-wizard');
-      tmux('send-keys', '-t', 'w', 'Enter');
-      await waitFor('optional, up to 50');
-      tmux('send-keys', '-t', 'w', 'Enter');
-      await waitFor('Create this API key?');
-      tmux('send-keys', '-t', 'w', 'Enter');
-      await waitFor('Created API key "deno-wizard"');
+      await t.waitFor('1-20 characters');
+      t.type('deno-wizard');
+      await t.press('Enter');
+      await t.waitFor('optional, up to 50');
+      await t.press('Enter');
+      await t.waitFor('Create this API key?');
+      await t.press('Enter');
+      await t.waitFor('Created API key "deno-wizard"');
       const stored = emulator.inspect.keys().find((k) => k.apiKeyName === 'deno-wizard');
       assert(stored, 'emulator does not hold the wizard key');
-      assert(screen().includes(stored.primaryKey) && screen().includes(stored.secondaryKey), 'keys not on screen');
-      tmux('send-keys', '-t', 'w', 'Enter');
-      await waitFor('EXIT=0');
+      assert(t.screen().includes(stored.primaryKey) && t.screen().includes(stored.secondaryKey), 'keys not on screen');
+      await t.press('Enter');
+      await t.waitFor('EXIT=0');
     } finally {
-      tmux('kill-server');
+      t.kill();
+    }
+  });
+
+  test('the wizard on Deno: cursor editing with the terminal\'s keys, and key values unbroken at 40 columns', async () => {
+    const t = tmuxSession('narrow', 'create', 40);
+    try {
+      await t.waitFor('1-20 characters');
+      t.type('xacd-deno');
+      await t.waitFor('9/20');
+      await t.press(...Array(7).fill('Left')); // "xacd-deno" with the cursor after "xa"
+      t.type('b');
+      await t.waitFor('› xabcd-deno');
+      await t.press('Home', 'DC', 'End', 'BSpace');
+      await t.waitFor('› abcd-den ');
+      await t.press('Enter');
+      await t.waitFor('optional, up to 50');
+      await t.press('Enter');
+      await t.waitFor('Create this API key?');
+      await t.press('Enter');
+      await t.waitFor('Created API key');
+      const stored = emulator.inspect.keys().find((k) => k.apiKeyName === 'abcd-den');
+      assert(stored, 'emulator does not hold the edited name "abcd-den"');
+      for (const lines of [t.screen(true), t.screen()].map((s) => s.split('\n').map((l) => l.trimEnd()))) {
+        assert(lines.includes(stored.primaryKey) && lines.includes(stored.secondaryKey), `a key value is not whole on a line of its own:\n${lines.join('\n')}`);
+      }
+      await t.press('Enter');
+      await t.waitFor('EXIT=0');
+    } finally {
+      t.kill();
     }
   });
 }

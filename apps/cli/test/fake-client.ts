@@ -1,6 +1,6 @@
 // An in-memory WizardClient for component tests: records calls and the AbortSignals it was given.
 
-import type { ApiKey } from '@apikey/core';
+import type { ApiKey, ApiKeyProduct } from '@apikey/core';
 import type { WizardClient } from '../src/ui/wizard-context.tsx';
 
 export type FakeClient = WizardClient & {
@@ -9,6 +9,10 @@ export type FakeClient = WizardClient & {
   /** When set, createApiKey never settles (until its signal aborts), to test Ctrl+C during the spinner. */
   hangCreate: boolean;
   failCreate?: Error;
+  /** Products each key is linked to, by apiKeyId. */
+  products: Map<string, ApiKeyProduct[]>;
+  /** Product ids subscribeApiKey accepts; the status a new subscription gets. */
+  catalogue: Map<string, { productName: string; status: string }>;
 };
 
 let n = 0;
@@ -20,6 +24,8 @@ export function fakeClient(initial: Partial<ApiKey>[] = []): FakeClient {
     calls: [],
     keys,
     hangCreate: false,
+    products: new Map(),
+    catalogue: new Map(),
     async createApiKey(input, o) {
       fake.calls.push({ method: 'createApiKey', args: [input], ...(o?.signal ? { signal: o.signal } : {}) });
       if (fake.hangCreate) {
@@ -33,9 +39,30 @@ export function fakeClient(initial: Partial<ApiKey>[] = []): FakeClient {
       keys.push(key);
       return key;
     },
-    iterateApiKeys(_q, o) {
-      fake.calls.push({ method: 'iterateApiKeys', args: [], ...(o?.signal ? { signal: o.signal } : {}) });
-      return (async function* () { yield* keys; })();
+    iterateApiKeys(q, o) {
+      fake.calls.push({ method: 'iterateApiKeys', args: [q ?? {}], ...(o?.signal ? { signal: o.signal } : {}) });
+      // Like NCP's apiKeyName query: a substring match.
+      const name = q?.apiKeyName;
+      return (async function* () { yield* keys.filter((k) => name === undefined || (k.apiKeyName ?? '').includes(name)); })();
+    },
+    async setApiKeyEnabled(id, isEnabled) {
+      fake.calls.push({ method: 'setApiKeyEnabled', args: [id, isEnabled] });
+      const i = keys.findIndex((x) => x.apiKeyId === id);
+      const next = { ...(keys[i] as ApiKey), isEnabled };
+      keys.splice(i, 1, next);
+      return next;
+    },
+    async listApiKeyProducts(id, q) {
+      fake.calls.push({ method: 'listApiKeyProducts', args: [id, q] });
+      const all = fake.products.get(id) ?? [];
+      const offset = q?.offset ?? 0;
+      return { products: all.slice(offset, offset + (q?.limit ?? 10)), total: all.length };
+    },
+    async subscribeApiKey(id, productId) {
+      fake.calls.push({ method: 'subscribeApiKey', args: [id, productId] });
+      const p = fake.catalogue.get(productId);
+      if (!p) throw new Error(`product ${productId} not found`);
+      fake.products.set(id, [...(fake.products.get(id) ?? []), { productId, productName: p.productName, status: p.status }]);
     },
     async getApiKey(id) {
       fake.calls.push({ method: 'getApiKey', args: [id] });

@@ -10,7 +10,7 @@ import { createNcpEmulator, serve, type NcpEmulatorOptions } from '@apikey/ncp-e
 
 export const CLI_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = join(CLI_ROOT, '..', '..');
-export const BIN = join(CLI_ROOT, 'bin', 'apikey.mjs');
+export const BIN = join(CLI_ROOT, 'bin', 'apikey.cjs');
 
 export const ACCESS_KEY = 'AKTESTCLI0123456789';
 export const SECRET_KEY = 'SKtestCliSecretValue0123456789abcdefghij';
@@ -26,7 +26,7 @@ export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'apikey-cli-hom
 
 export type RunResult = { code: number | null; stdout: string; stderr: string };
 
-/** Runs `node bin/apikey.mjs …` with only the env given (plus PATH), stdin piped (so never a TTY). */
+/** Runs `node bin/apikey.cjs …` with only the env given (plus PATH), stdin piped (so never a TTY). */
 export function runCli(args: string[], o: { env?: Record<string, string>; input?: string; home?: string; interruptWhen?: () => boolean } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {

@@ -1,5 +1,5 @@
-// Helpers for ink-testing-library tests: wait for a frame, then one macrotask so the new
-// step's input handler is armed before the next write.
+// Helpers for ink-testing-library tests: a visible frame does not mean the new step's input handler is armed, so
+// wait for the frame, then one macrotask before the next write.
 
 import { expect, vi } from 'vitest';
 

@@ -36,12 +36,14 @@ describe('the packed CLI', () => {
 
     // What is inside: the bin, the bundle, a package.json with nothing left to install.
     const listing = run('tar', ['tzf', tarball]).stdout.split('\n').filter(Boolean);
+    expect(listing).toContain('package/bin/apikey.cjs');
+    expect(listing).toContain('package/dist/main.cjs');
     expect(listing).toContain('package/bin/apikey.mjs');
     expect(listing).toContain('package/dist/main.js');
     expect(listing.filter((f) => f.startsWith('package/src/') || f.includes('node_modules'))).toEqual([]);
     const manifest = JSON.parse(run('tar', ['xzfO', tarball, 'package/package.json']).stdout) as Record<string, unknown>;
     for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies', 'scripts']) expect(manifest[field]).toBeUndefined();
-    expect(manifest.bin).toEqual({ apikey: './bin/apikey.mjs' });
+    expect(manifest.bin).toEqual({ apikey: './bin/apikey.cjs' });
 
     const bin = nodeAndNpmOnly(join(tmp, 'bin'));
     const home = join(tmp, 'home');

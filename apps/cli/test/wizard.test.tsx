@@ -4,22 +4,22 @@
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../src/ui/app.tsx';
-import * as core from '@apikey/core';
 import type { WizardRoute } from '../src/wizard-route.ts';
-import { codePoints, DESCRIPTION_MAX, NAME_MAX, type CoreFns } from '../src/ui/wizard-context.tsx';
+import { lazyClient } from '../src/ui/lazy-client.ts';
 import { fakeClient, type FakeClient } from './fake-client.ts';
 import { KEYS, plain, tick, until } from './ink-helpers.ts';
 
 const mounted: { unmount(): void }[] = [];
+const createArgs = (c: FakeClient) => c.calls.find((x) => x.method === 'createApiKey')?.args[0];
 afterEach(() => {
   for (const m of mounted.splice(0)) m.unmount();
 });
 
-async function mount(route: WizardRoute, client: FakeClient = fakeClient(), o: { sandbox?: boolean; core?: Promise<CoreFns> } = {}) {
+async function mount(route: WizardRoute, client: FakeClient = fakeClient(), o: { sandbox?: boolean; clientReady?: Promise<FakeClient> } = {}) {
   const onExit = vi.fn<(code: number) => void>();
   const raw: string[] = [];
   const r = render(
-    <App client={client} core={o.core ?? Promise.resolve(core)} sandbox={o.sandbox ?? false} endpoint="http://127.0.0.1:1/api/v1" route={route} onExit={onExit} writeRaw={(d) => raw.push(d)} />,
+    <App client={o.clientReady ? lazyClient(o.clientReady) : client} sandbox={o.sandbox ?? false} endpoint="http://127.0.0.1:1/api/v1" route={route} onExit={onExit} writeRaw={(d) => raw.push(d)} />,
   );
   mounted.push(r);
   await tick();
@@ -51,7 +51,7 @@ describe('create wizard', () => {
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Created API key');
-    expect(w.client.calls[0]?.args[0]).toEqual({ apiKeyName: 'abcdeX', apiKeyDescription: '' });
+    expect(createArgs(w.client)).toEqual({ apiKeyName: 'abcdeX', apiKeyDescription: '' });
   });
 
   it('uses the latest value when Enter arrives right after typing, before a re-render', async () => {
@@ -119,7 +119,7 @@ describe('create wizard', () => {
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Created API key');
-    expect(w.client.calls[0]?.args[0]).toEqual({ apiKeyName: '키 이름', apiKeyDescription: '설명 테스트' });
+    expect(createArgs(w.client)).toEqual({ apiKeyName: '키 이름', apiKeyDescription: '설명 테스트' });
   });
 
   it('goes back with Esc at every step and keeps what was typed', async () => {
@@ -128,18 +128,21 @@ describe('create wizard', () => {
     await until(w.lastFrame, 'Description');
     w.stdin.write('my description\r');
     await until(w.lastFrame, 'Create this API key?');
+    // Wait for each field's counter: the review itself shows both values.
     w.stdin.write(KEYS.esc);
-    await until(w.lastFrame, 'my description');
+    await until(w.lastFrame, '14/50');
+    expect(w.frame()).toContain('› my description');
     w.stdin.write(KEYS.esc);
-    await until(w.lastFrame, 'keep-me');
+    await until(w.lastFrame, '7/20');
+    expect(w.frame()).toContain('› keep-me');
     w.stdin.write(KEYS.enter);
-    await until(w.lastFrame, 'my description');
+    await until(w.lastFrame, '14/50');
+    expect(w.frame()).toContain('› my description');
     expect(w.client.calls).toHaveLength(0);
   });
 
   it('shows both keys and the "store these now" note on the result screen, and copies with c via OSC 52', async () => {
     const w = await mount({ screen: 'create', name: 'svc' });
-    w.stdin.write('\r\r');
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Created API key "svc"');
@@ -156,11 +159,10 @@ describe('create wizard', () => {
     const client = fakeClient();
     client.hangCreate = true;
     const w = await mount({ screen: 'create', name: 'slow' }, client);
-    w.stdin.write('\r\r');
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Creating');
-    const signal = client.calls[0]?.signal;
+    const signal = client.calls.find((c) => c.method === 'createApiKey')?.signal;
     expect(signal?.aborted).toBe(false);
     w.stdin.write(KEYS.ctrlC);
     await vi.waitFor(() => expect(w.onExit).toHaveBeenCalledWith(130));
@@ -178,7 +180,6 @@ describe('create wizard', () => {
     const client = fakeClient();
     client.failCreate = new Error('NCP said no');
     const w = await mount({ screen: 'create', name: 'x' }, client);
-    w.stdin.write('\r\r');
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'NCP said no');
@@ -188,23 +189,21 @@ describe('create wizard', () => {
   });
 });
 
-describe('core loading behind the first frame', () => {
-  it('draws the name step before core has loaded and answers an early Enter once it has', async () => {
-    let release!: (c: CoreFns) => void;
-    const late = new Promise<CoreFns>((r) => { release = r; });
-    const w = await mount({ screen: 'create' }, fakeClient(), { core: late });
+describe('client loading behind the first frame', () => {
+  it('draws and validates the name step before the client has loaded; the create call waits for it', async () => {
+    let release!: (c: FakeClient) => void;
+    const client = fakeClient();
+    const w = await mount({ screen: 'create' }, client, { clientReady: new Promise<FakeClient>((r) => { release = r; }) });
     await until(w.lastFrame, '0/20');
-    w.stdin.write('early\r');
-    await tick(20);
-    expect(w.frame()).toContain('1-20 characters');
-    release(core);
-    await until(w.lastFrame, 'optional, up to 50');
-  });
-
-  it('keeps the first-frame counters equal to core\'s limits and counting', () => {
-    expect(NAME_MAX).toBe(core.API_KEY_NAME_MAX);
-    expect(DESCRIPTION_MAX).toBe(core.API_KEY_DESCRIPTION_MAX);
-    for (const s of ['', 'abc', '키 이름', '😀x', 'e\u0301']) expect(codePoints(s)).toBe(core.countCodePoints(s));
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, /required/);
+    w.stdin.write('early\r\r');
+    await until(w.lastFrame, 'Create this API key?');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Checking for keys named "early"');
+    expect(client.calls).toHaveLength(0);
+    release(client);
+    await until(w.lastFrame, 'Created API key "early"');
   });
 });
 
@@ -269,14 +268,19 @@ describe('menu, list, rotate, delete', () => {
     expect(w.frame()).toContain(client.keys[1]!.secondaryKey);
   });
 
-  it('deletes only after the name (or y) is typed', async () => {
+  it('deletes only after the exact name is typed; "y", a prefix or another case never confirm', async () => {
     const client = three();
     const w = await mount({ screen: 'delete', apiKeyId: 'key0000002' }, client);
     await until(w.lastFrame, 'Delete "gamma"');
-    w.stdin.write('nope\r');
-    await until(w.lastFrame, 'nothing was deleted');
+    expect(w.frame()).toContain("Type the key's name to confirm");
+    for (const wrong of ['y', 'gam', 'GAMMA']) {
+      w.stdin.write(`${wrong}\r`);
+      await until(w.lastFrame, 'nothing was deleted');
+      w.stdin.write('\u0015'); // Ctrl+U clears the field
+      await until(w.lastFrame, /^\s*›\s*$/m);
+    }
     expect(client.calls.some((c) => c.method === 'deleteApiKey')).toBe(false);
-    w.stdin.write('\x7f\x7f\x7f\x7fgamma\r');
+    w.stdin.write('gamma\r');
     await until(w.lastFrame, 'Deleted "gamma"');
     expect(client.keys.map((k) => k.apiKeyName)).toEqual(['alpha', 'beta']);
     w.stdin.write(KEYS.enter);
@@ -287,5 +291,257 @@ describe('menu, list, rotate, delete', () => {
     const w = await mount({ screen: 'menu' });
     w.stdin.write('q');
     await vi.waitFor(() => expect(w.onExit).toHaveBeenCalledWith(0));
+  });
+});
+
+const LEFT = '\u001B[D';
+const RIGHT = '\u001B[C';
+const HOME = '\u001B[H';
+const END = '\u001B[F';
+const DELETE = '\u001B[3~';
+
+/** Types keys one event at a time (each a separate chunk, as a person types). */
+async function keys(w: { stdin: { write(s: string): void } }, ...seq: string[]) {
+  for (const k of seq) {
+    w.stdin.write(k);
+    await tick(5);
+  }
+}
+
+describe('text field editing', () => {
+  const nameOnScreen = async (w: Awaited<ReturnType<typeof mount>>, value: string) => {
+    await until(w.lastFrame, `${Array.from(value).length}/20`);
+    expect(w.frame()).toContain(`› ${value}`);
+  };
+
+  it('inserts at the cursor after ←/→, Home and End', async () => {
+    const w = await mount({ screen: 'create' });
+    await keys(w, 'acd', LEFT, LEFT, 'b');
+    await nameOnScreen(w, 'abcd');
+    await keys(w, HOME, 'X', END, 'Y', LEFT, RIGHT, 'Z');
+    await nameOnScreen(w, 'XabcdYZ');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Description');
+    w.stdin.write('\r');
+    await until(w.lastFrame, 'Name         XabcdYZ');
+  });
+
+  it('deletes before the cursor with Backspace and at the cursor with Delete', async () => {
+    const w = await mount({ screen: 'create' });
+    await keys(w, 'abcd', LEFT, LEFT, KEYS.backspace);
+    await nameOnScreen(w, 'acd');
+    await keys(w, DELETE);
+    await nameOnScreen(w, 'ad');
+    await keys(w, END, DELETE, HOME, KEYS.backspace); // nothing to delete at either end
+    await nameOnScreen(w, 'ad');
+  });
+
+  it('kills to the start with Ctrl+U and the word before the cursor with Ctrl+W', async () => {
+    const w = await mount({ screen: 'create' });
+    await keys(w, 'one two three');
+    await keys(w, '\u0017');
+    await nameOnScreen(w, 'one two ');
+    await keys(w, LEFT, LEFT, '\u0015');
+    await nameOnScreen(w, 'o ');
+  });
+
+  it('inserts a pasted chunk at the cursor and drops its control characters', async () => {
+    const w = await mount({ screen: 'create' });
+    await keys(w, 'ad', LEFT);
+    w.stdin.write('b\u0001\u001fc\u0007');
+    await nameOnScreen(w, 'abcd');
+    w.stdin.write('키이');
+    await nameOnScreen(w, 'abc키이d');
+    await keys(w, KEYS.backspace, LEFT, DELETE);
+    await nameOnScreen(w, 'abcd');
+  });
+});
+
+describe('values given as flags', () => {
+  it('pre-fill the wizard and open on the review; Esc walks back through the filled fields', async () => {
+    const w = await mount({ screen: 'create', name: 'from-flags', description: 'given with -d' });
+    await until(w.lastFrame, 'Create this API key?');
+    expect(w.frame()).toContain('from-flags');
+    expect(w.frame()).toContain('given with -d');
+    w.stdin.write(KEYS.esc);
+    await until(w.lastFrame, '13/50');
+    expect(w.frame()).toContain('› given with -d');
+    w.stdin.write(KEYS.esc);
+    await until(w.lastFrame, '10/20');
+    expect(w.client.calls).toHaveLength(0);
+  });
+
+  it('open on the first invalid field with its problem shown, the bad value visible but inert', async () => {
+    const w = await mount({ screen: 'create', name: 'ok', description: 'bad\u001b[2Jdesc' });
+    await until(w.lastFrame, /Description.*\n.*\\x1b\[2Jdesc/);
+    expect(w.frame()).toMatch(/control characters/);
+    expect(w.lastFrame()).not.toContain('\u001b[2J');
+  });
+});
+
+describe('a second key with an existing name', () => {
+  it('asks before creating; n goes back to the name, y creates it anyway', async () => {
+    const client = fakeClient([{ apiKeyName: 'dup' }, { apiKeyName: 'dup-longer' }]);
+    const w = await mount({ screen: 'create', name: 'dup' }, client);
+    await until(w.lastFrame, 'Create this API key?');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'A key named "dup" already exists');
+    expect(w.frame()).toContain('"dup" (key0000000)');
+    expect(w.frame()).not.toContain('dup-longer');
+    w.stdin.write('n');
+    await until(w.lastFrame, '3/20');
+    expect(createArgs(client)).toBeUndefined();
+    w.stdin.write('\r\r');
+    await until(w.lastFrame, 'Create this API key?');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'already exists');
+    w.stdin.write('y');
+    await until(w.lastFrame, 'Created API key "dup"');
+    expect(client.keys.filter((k) => k.apiKeyName === 'dup')).toHaveLength(2);
+  });
+
+  it('does not ask when only a longer name contains it', async () => {
+    const client = fakeClient([{ apiKeyName: 'svc-old' }]);
+    const w = await mount({ screen: 'create', name: 'svc' }, client);
+    await until(w.lastFrame, 'Create this API key?');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Created API key "svc"');
+  });
+});
+
+describe('key details', () => {
+  const withProducts = () => {
+    const client = fakeClient([{ apiKeyName: 'alpha', apiKeyDescription: 'first key' }, { apiKeyName: 'beta' }]);
+    client.products.set('key0000000', [
+      { productId: 'p1', productName: 'payments', status: 'ACCEPTED' },
+      { productId: 'p2', productName: 'reports', status: 'REQUEST' },
+    ]);
+    client.catalogue.set('p3', { productName: 'maps', status: 'ACCEPTED' });
+    return client;
+  };
+  const openAlpha = async (client: FakeClient) => {
+    const w = await mount({ screen: 'menu' }, client);
+    w.stdin.write('l');
+    await until(w.lastFrame, 'Enter for details');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Products');
+    return w;
+  };
+
+  it('Enter on a key shows its status, description and products with their subscription status', async () => {
+    const w = await openAlpha(withProducts());
+    const f = w.frame();
+    expect(f).toContain('"alpha" (key0000000)');
+    expect(f).toMatch(/Status\s+enabled/);
+    expect(f).toMatch(/Description\s+first key/);
+    expect(f).toMatch(/payments \(p1\)\s+subscribed/);
+    expect(f).toMatch(/reports \(p2\)\s+waiting for the product owner's approval/);
+    expect(f).toContain('r rotate · e disable · s subscribe · d delete');
+    w.stdin.write(KEYS.esc);
+    await until(w.lastFrame, 'Enter for details');
+  });
+
+  it('reads every page of products', async () => {
+    const client = withProducts();
+    client.products.set('key0000000', Array.from({ length: 130 }, (_, i) => ({ productId: `p${i}`, productName: `prod-${i}`, status: 'ACCEPTED' })));
+    await openAlpha(client);
+    expect(client.calls.filter((c) => c.method === 'listApiKeyProducts')).toHaveLength(2);
+  });
+
+  it('disables after a confirmation and enables without one; the details show the new status', async () => {
+    const client = withProducts();
+    const w = await openAlpha(client);
+    w.stdin.write('e');
+    await until(w.lastFrame, 'Disable "alpha" (key0000000)?');
+    w.stdin.write('y');
+    await until(w.lastFrame, 'Disabled the key.');
+    expect(w.frame()).toMatch(/Status\s+disabled/);
+    w.stdin.write('e');
+    await until(w.lastFrame, 'Enabled the key.');
+    expect(w.frame()).toMatch(/Status\s+enabled/);
+    expect(client.calls.filter((c) => c.method === 'setApiKeyEnabled').map((c) => c.args)).toEqual([['key0000000', false], ['key0000000', true]]);
+  });
+
+  it('subscribes to a product typed by id and lists it; an unknown product shows the error and keeps the field', async () => {
+    const client = withProducts();
+    const w = await openAlpha(client);
+    w.stdin.write('s');
+    await until(w.lastFrame, 'Product id:');
+    w.stdin.write('nope\r');
+    await until(w.lastFrame, 'product nope not found');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Product id: nope');
+    await keys(w, '\u0015', 'p3\r'); // Ctrl+U as a key of its own: inside a pasted chunk it is dropped like any control
+    await until(w.lastFrame, 'Subscribed to p3.');
+    expect(w.frame()).toMatch(/maps \(p3\)\s+subscribed/);
+    expect(client.calls.filter((c) => c.method === 'subscribeApiKey').map((c) => c.args)).toEqual([['key0000000', 'nope'], ['key0000000', 'p3']]);
+  });
+
+  it('rotates from the details and comes back to them', async () => {
+    const client = withProducts();
+    const w = await openAlpha(client);
+    w.stdin.write('r');
+    await until(w.lastFrame, 'Which key of "alpha"');
+    w.stdin.write('p');
+    await until(w.lastFrame, 'Regenerate the primary key');
+    w.stdin.write('y');
+    await until(w.lastFrame, 'Regenerated the primary key');
+    expect(w.frame()).toContain(client.keys[0]!.primaryKey);
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Products');
+  });
+
+  it('deletes from the details by typing the name, then returns to the list without the key', async () => {
+    const client = withProducts();
+    const w = await openAlpha(client);
+    w.stdin.write('d');
+    await until(w.lastFrame, "Type the key's name to confirm");
+    w.stdin.write(KEYS.esc);
+    await until(w.lastFrame, 'Products');
+    w.stdin.write('d');
+    await until(w.lastFrame, "Type the key's name to confirm");
+    w.stdin.write('alpha\r');
+    await until(w.lastFrame, 'Deleted "alpha"');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, '1/1');
+    expect(w.frame()).not.toContain('alpha');
+  });
+});
+
+describe('text from NCP is shown, never run', () => {
+  const HOSTILE = 'ev\u001b[2Jil\u001b]0;pwned\u0007';
+
+  it('escapes a key name and description with escape sequences in the list, details, delete and errors', async () => {
+    const client = fakeClient([{ apiKeyName: HOSTILE, apiKeyDescription: `d${HOSTILE}` }]);
+    client.products.set('key0000000', [{ productId: 'p1', productName: `prod${HOSTILE}`, status: 'ACCEPTED' }]);
+    const w = await mount({ screen: 'menu' }, client);
+    const inert = () => {
+      const raw = w.lastFrame() ?? '';
+      expect(raw).not.toContain('\u001b[2J');
+      expect(raw).not.toContain('\u001b]0;');
+      expect(raw).not.toContain('\u0007');
+    };
+    w.stdin.write('l');
+    await until(w.lastFrame, 'ev\\x1b[2Jil');
+    inert();
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Products');
+    expect(w.frame()).toContain('ev\\x1b[2Jil\\x1b]0;pwned\\x07');
+    expect(w.frame()).toContain('prodev\\x1b[2Jil');
+    inert();
+    w.stdin.write('d');
+    await until(w.lastFrame, "Type the key's name to confirm");
+    inert();
+    // What is shown is what is typed: the escaped form confirms.
+    w.stdin.write('ev\\x1b[2Jil\\x1b]0;pwned\\x07\r');
+    await until(w.lastFrame, 'Deleted');
+    inert();
+
+    const failing = fakeClient();
+    failing.failCreate = new Error(`NCP says \u001b[2Jno`);
+    const v = await mount({ screen: 'create', name: 'x' }, failing);
+    v.stdin.write(KEYS.enter);
+    await until(v.lastFrame, 'NCP says \\x1b[2Jno');
+    expect(v.lastFrame()).not.toContain('\u001b[2J');
   });
 });

@@ -2,21 +2,20 @@
 // quit → exit 0, Ctrl+C → abort in-flight requests and exit 130.
 
 import type { ApiKey } from '@apikey/core';
-import { Box, Text, useApp } from 'ink';
+import { Box, Text, useApp, useStdout } from 'ink';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { WizardRoute } from '../wizard-route.ts';
 import { CreateFlow } from './create-flow.tsx';
 import { DeleteFlow } from './delete-flow.tsx';
 import { InputRouter, useKeys } from './input-router.tsx';
-import { KeyList } from './key-list.tsx';
+import { KeyBrowser } from './key-details.tsx';
 import { RotateFlow } from './rotate-flow.tsx';
-import { Header, Hint } from './widgets.tsx';
-import { WizardContext, type CoreFns, type WizardClient, type WizardServices } from './wizard-context.tsx';
+import { Header, Hint, sidePadding } from './widgets.tsx';
+import { WizardContext, type WizardClient, type WizardServices } from './wizard-context.tsx';
 
 export type AppProps = {
+  /** The API client; in the real terminal a lazyClient whose calls wait for it to load. */
   client: WizardClient;
-  /** @apikey/core's functions; a promise while it is still loading behind the first frame. */
-  core: CoreFns | Promise<CoreFns>;
   sandbox: boolean;
   endpoint: string | Promise<string>;
   route: WizardRoute;
@@ -31,15 +30,13 @@ const TITLES: Record<Screen['screen'], string> = {
   menu: 'NCP API Gateway keys', create: 'create a key', list: 'keys', rotate: 'rotate a key', delete: 'delete a key',
 };
 
-export function App({ client, core, sandbox, endpoint, route, onExit, writeRaw }: AppProps) {
+export function App({ client, sandbox, endpoint, route, onExit, writeRaw }: AppProps) {
   const { exit } = useApp();
-  const coreReady = useMemo(() => Promise.resolve(core), [core]);
-  const [coreNow, setCoreNow] = useState<CoreFns | undefined>(core instanceof Promise ? undefined : core);
+  const { stdout } = useStdout();
   const [endpointNow, setEndpointNow] = useState(typeof endpoint === 'string' ? endpoint : '');
   useEffect(() => {
-    coreReady.then(setCoreNow, () => undefined);
     if (typeof endpoint !== 'string') endpoint.then(setEndpointNow, () => undefined);
-  }, [coreReady, endpoint]);
+  }, [endpoint]);
   const inflight = useRef(new Set<AbortController>());
   const done = useRef(false);
   const [screen, setScreen] = useState<Screen>(route);
@@ -55,14 +52,12 @@ export function App({ client, core, sandbox, endpoint, route, onExit, writeRaw }
   };
   const services = useMemo<WizardServices>(() => ({
     client,
-    core: coreNow,
-    coreReady,
     track(c) {
       inflight.current.add(c);
       return () => inflight.current.delete(c);
     },
     writeRaw: writeRaw ?? ((d) => void process.stdout.write(d)),
-  }), [client, coreNow, coreReady, writeRaw]);
+  }), [client, writeRaw]);
 
   const back = () => (fromMenu.current ? setScreen({ screen: 'menu' }) : finish(0));
   const openFromMenu = (s: Screen) => { fromMenu.current = true; setScreen(s); };
@@ -76,7 +71,7 @@ export function App({ client, core, sandbox, endpoint, route, onExit, writeRaw }
       body = <CreateFlow initialName={screen.name ?? ''} initialDescription={screen.description ?? ''} onBack={back} onDone={(_k: ApiKey) => back()} />;
       break;
     case 'list':
-      body = <KeyList title="API keys" onBack={back} />;
+      body = <KeyBrowser onBack={back} />;
       break;
     case 'rotate':
       body = <RotateFlow {...(screen.apiKeyId ? { apiKeyId: screen.apiKeyId } : {})} {...(screen.keyType ? { keyType: screen.keyType } : {})} onBack={back} />;
@@ -88,7 +83,7 @@ export function App({ client, core, sandbox, endpoint, route, onExit, writeRaw }
   return (
     <WizardContext.Provider value={services}>
       <InputRouter onInterrupt={() => finish(130)}>
-        <Box flexDirection="column" paddingX={1}>
+        <Box flexDirection="column" paddingX={sidePadding(stdout.columns)}>
           <Header sandbox={sandbox} endpoint={endpointNow} title={TITLES[screen.screen]} />
           {body}
         </Box>

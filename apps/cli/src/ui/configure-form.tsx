@@ -35,15 +35,15 @@ function Field({ label, mask, initial, onSubmit, onBack }: { label: string; mask
     if (key.escape) return onBack();
     const step = field.feed(input, key);
     if (!step.submit) return;
-    if (step.value.trim() === '') return setProblem(`${label} is required`);
-    onSubmit(step.value);
+    if (step.state.value.trim() === '') return setProblem(`${label} is required`);
+    onSubmit(step.state.value);
     return step.rest;
   });
   return (
     <Box flexDirection="column">
       <Box>
         <Text bold>{label}: </Text>
-        <TextFieldView value={field.shown} {...(mask ? { mask } : {})} />
+        <TextFieldView field={field.shown} {...(mask ? { mask } : {})} />
       </Box>
       {problem ? <Text color="red">✖ {problem}</Text> : null}
       <Hint>{mask ? 'input is masked · Enter to save · Esc to go back' : 'Enter to continue · Esc to cancel'}</Hint>

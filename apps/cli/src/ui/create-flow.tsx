@@ -1,115 +1,179 @@
-// Owns the create wizard: name (live counter, inline validation) → description → review → spinner → result
-// with both keys. Esc goes back one step keeping every value typed so far.
+// Owns the create wizard: name (live counter, inline validation) → description → review → duplicate-name check
+// → spinner → result with both keys. Esc goes back one step keeping every value typed so far. Values given as
+// flags (`apikey create -n x -d y` in a terminal) pre-fill the fields and, when valid, open on the review.
+// The input steps are one ordered list (INPUTS): a further step (a product picker, say) is one more entry there,
+// a text field or a component of its own.
 
 import type { ApiKey } from '@apikey/core';
+import { API_KEY_DESCRIPTION_MAX, API_KEY_NAME_MAX, countCodePoints, printable, validateApiKeyDescription, validateApiKeyName } from '@apikey/core/lite';
 import { Box, Text } from 'ink';
-import { useState } from 'react';
+import { Fragment, useState, type ReactNode } from 'react';
 import { STORE_NOTE } from '../commands/output.ts';
 import { useKeys } from './input-router.tsx';
 import { KeyValues } from './key-values.tsx';
 import { osc52 } from './osc52.ts';
 import { TextFieldView, useTextField } from './use-text-field.tsx';
-import { ErrorBox, Hint, RequestStep } from './widgets.tsx';
-import { codePoints, DESCRIPTION_MAX, NAME_MAX, useWizard, type CoreFns } from './wizard-context.tsx';
+import { ErrorBox, Hint, keyLabel, RequestStep } from './widgets.tsx';
+import { useWizard } from './wizard-context.tsx';
 
-type Step = 'name' | 'description' | 'review' | 'creating' | 'result' | 'error';
+export type CreateValues = { name: string; description: string };
+
+type TextInput = {
+  kind: 'text'; id: keyof CreateValues; label: string; help: string; max: number; validate: (v: string) => string | undefined;
+};
+/** A step drawn by its own component (a picker, say): it reports its answer as a patch of the values. */
+type CustomInput = {
+  kind: 'custom'; id: string; valid: (values: CreateValues) => boolean;
+  render: (p: { values: CreateValues; onSubmit: (patch: Partial<CreateValues>) => void; onBack: () => void }) => ReactNode;
+};
+type InputStep = TextInput | CustomInput;
+
+/** The input steps, in order. Review follows the last one; Esc on the review returns to it. */
+const INPUTS: readonly InputStep[] = [
+  { kind: 'text', id: 'name', label: 'Name', help: '1-20 characters, shown in the NCP console', max: API_KEY_NAME_MAX, validate: validateApiKeyName },
+  { kind: 'text', id: 'description', label: 'Description', help: 'optional, up to 50 characters', max: API_KEY_DESCRIPTION_MAX, validate: validateApiKeyDescription },
+];
+
+const isValid = (i: InputStep, values: CreateValues): boolean => (i.kind === 'text' ? i.validate(values[i.id]) === undefined : i.valid(values));
+
+type Step =
+  | { s: 'input'; index: number } | { s: 'review' } | { s: 'checking' } | { s: 'duplicate'; existing: ApiKey[] }
+  | { s: 'creating' } | { s: 'result'; key: ApiKey } | { s: 'error'; error: unknown; retry: Step };
+
+/** The first input whose value is not valid, or the review when every value given is. */
+export function firstStep(values: CreateValues, prefilled: boolean): Step {
+  if (!prefilled) return { s: 'input', index: 0 };
+  const bad = INPUTS.findIndex((i) => !isValid(i, values));
+  return bad === -1 ? { s: 'review' } : { s: 'input', index: bad };
+}
 
 export function CreateFlow({ initialName = '', initialDescription = '', onBack, onDone }: {
   initialName?: string; initialDescription?: string; onBack: () => void; onDone: (key: ApiKey) => void;
 }) {
-  const [step, setStep] = useState<Step>('name');
-  const [name, setName] = useState(initialName);
-  const [description, setDescription] = useState(initialDescription);
-  const [created, setCreated] = useState<ApiKey | undefined>();
-  const [error, setError] = useState<unknown>();
+  const [values, setValues] = useState<CreateValues>({ name: initialName, description: initialDescription });
+  const [step, setStep] = useState<Step>(() => firstStep(values, initialName !== ''));
+  const patch = (p: Partial<CreateValues>) => setValues((old) => ({ ...old, ...p }));
 
-  switch (step) {
-    case 'name':
+  switch (step.s) {
+    case 'input': {
+      const input = INPUTS[step.index] as InputStep;
+      const back = () => (step.index === 0 ? onBack() : setStep({ s: 'input', index: step.index - 1 }));
+      const submit = (p: Partial<CreateValues>) => {
+        patch(p);
+        setStep(step.index + 1 < INPUTS.length ? { s: 'input', index: step.index + 1 } : { s: 'review' });
+      };
+      if (input.kind === 'custom') return <Fragment key={input.id}>{input.render({ values, onSubmit: submit, onBack: back })}</Fragment>;
       return (
-        <TextStep key="name" label="Name" help="1-20 characters, shown in the NCP console" initial={name} max={NAME_MAX}
-          validate={(c, v) => c.validateApiKeyName(v)} onChange={setName} onBack={onBack}
-          onSubmit={(v) => { setName(v); setStep('description'); }} />
+        <TextStep key={input.id} field={input} initial={values[input.id]} onChange={(v) => patch({ [input.id]: v })}
+          onBack={back} onSubmit={(v) => submit({ [input.id]: v })} />
       );
-    case 'description':
-      return (
-        <TextStep key="description" label="Description" help="optional, up to 50 characters" initial={description} max={DESCRIPTION_MAX}
-          validate={(c, v) => c.validateApiKeyDescription(v)} onChange={setDescription} onBack={() => setStep('name')}
-          onSubmit={(v) => { setDescription(v); setStep('review'); }} />
-      );
+    }
     case 'review':
-      return <Review name={name} description={description} onBack={() => setStep('description')} onConfirm={() => setStep('creating')} />;
+      return <Review values={values} onBack={() => setStep({ s: 'input', index: INPUTS.length - 1 })} onConfirm={() => setStep({ s: 'checking' })} />;
+    case 'checking':
+      return (
+        <SameNameCheck name={values.name} onUnique={() => setStep({ s: 'creating' })} onDuplicate={(existing) => setStep({ s: 'duplicate', existing })}
+          onFailed={(error) => setStep({ s: 'error', error, retry: { s: 'checking' } })} />
+      );
+    case 'duplicate':
+      return <ConfirmDuplicate name={values.name} existing={step.existing} onYes={() => setStep({ s: 'creating' })} onNo={() => setStep({ s: 'input', index: 0 })} />;
     case 'creating':
       return (
-        <Creating name={name} description={description}
-          onCreated={(k) => { setCreated(k); setStep('result'); }}
-          onFailed={(e) => { setError(e); setStep('error'); }} />
+        <Creating values={values} onCreated={(key) => setStep({ s: 'result', key })}
+          onFailed={(error) => setStep({ s: 'error', error, retry: { s: 'creating' } })} />
       );
     case 'result':
-      return <CreatedKey apiKey={created as ApiKey} onDone={() => onDone(created as ApiKey)} />;
+      return <CreatedKey apiKey={step.key} onDone={() => onDone(step.key)} />;
     case 'error':
-      return <Failed error={error} onRetry={() => setStep('creating')} onBack={() => setStep('review')} />;
+      return <Failed error={step.error} onRetry={() => setStep(step.retry)} onBack={() => setStep({ s: 'review' })} />;
   }
 }
 
-function TextStep({ label, help, initial, max, validate, onChange, onSubmit, onBack }: {
-  label: string; help: string; initial: string; max: number; validate: (core: CoreFns, v: string) => string | undefined;
-  onChange: (v: string) => void; onSubmit: (v: string) => void; onBack: () => void;
+function TextStep({ field: f, initial, onChange, onSubmit, onBack }: {
+  field: TextInput; initial: string; onChange: (v: string) => void; onSubmit: (v: string) => void; onBack: () => void;
 }) {
-  const { core, coreReady } = useWizard();
-  const [touched, setTouched] = useState(false);
+  // A pre-filled value that is already wrong shows its problem at once.
+  const [touched, setTouched] = useState(initial !== '' && f.validate(initial) !== undefined);
   const field = useTextField(initial, (v) => { setTouched(true); onChange(v); });
-  const submit = (c: CoreFns, value: string) => {
-    if (validate(c, value) !== undefined) setTouched(true);
-    else onSubmit(value);
-  };
   useKeys((input, key) => {
     if (key.escape) return onBack();
     const step = field.feed(input, key);
     if (!step.submit) return;
-    // Enter within the first few ms, before core has loaded, is answered as soon as it has.
-    if (core) submit(core, step.value);
-    else void coreReady.then((c) => submit(c, step.value), () => undefined);
+    if (f.validate(step.state.value) !== undefined) setTouched(true);
+    else onSubmit(step.state.value);
     return step.rest;
   });
-  const count = codePoints(field.shown);
-  const problem = touched && core ? validate(core, field.shown) : undefined;
+  const count = countCodePoints(field.shown.value);
+  const problem = touched ? f.validate(field.shown.value) : undefined;
   return (
     <Box flexDirection="column">
       <Text>
-        <Text bold>{label}</Text> <Text dimColor>({help})</Text>
+        <Text bold>{f.label}</Text> <Text dimColor>({f.help})</Text>
       </Text>
       <Box>
         <Text color="cyan">› </Text>
-        <TextFieldView value={field.shown} />
-        <Text color={count > max ? 'red' : 'gray'}>  {count}/{max}</Text>
+        <TextFieldView field={field.shown} />
+        <Text color={count > f.max ? 'red' : 'gray'}>  {count}/{f.max}</Text>
       </Box>
-      {problem ? <Text color="red">✖ {problem}</Text> : <Text> </Text>}
+      {problem ? <Text color="red">✖ {printable(problem)}</Text> : <Text> </Text>}
       <Hint>Enter to continue · Esc to go back · Ctrl+C to quit</Hint>
     </Box>
   );
 }
 
-function Review({ name, description, onBack, onConfirm }: { name: string; description: string; onBack: () => void; onConfirm: () => void }) {
+function Review({ values, onBack, onConfirm }: { values: CreateValues; onBack: () => void; onConfirm: () => void }) {
   useKeys((input, key) => {
     if (key.escape || (input === 'n' && !key.ctrl && !key.meta)) return onBack();
     if (key.return || (input === 'y' && !key.ctrl && !key.meta)) return onConfirm();
   });
+  const description = values.description.trim();
   return (
     <Box flexDirection="column">
       <Text bold>Create this API key?</Text>
-      <Text>  Name         {name.trim()}</Text>
-      <Text>  Description  {description.trim() === '' ? <Text dimColor>(none)</Text> : description.trim()}</Text>
-      <Hint>Enter or y to create · Esc or n to go back</Hint>
+      <Text>  Name         {printable(values.name.trim())}</Text>
+      <Text>  Description  {description === '' ? <Text dimColor>(none)</Text> : printable(description)}</Text>
+      <Hint>Enter or y to create · Esc or n to go back and edit</Hint>
     </Box>
   );
 }
 
-function Creating({ name, description, onCreated, onFailed }: {
-  name: string; description: string; onCreated: (k: ApiKey) => void; onFailed: (e: unknown) => void;
+/** NCP lets two keys share a name; people rarely mean to. Looks for keys named exactly `name` first. */
+function SameNameCheck({ name, onUnique, onDuplicate, onFailed }: {
+  name: string; onUnique: () => void; onDuplicate: (existing: ApiKey[]) => void; onFailed: (e: unknown) => void;
 }) {
+  const wanted = name.trim();
   return (
-    <RequestStep label={`Creating "${name.trim()}"…`} onDone={onCreated} onFailed={onFailed}
-      request={(client, signal) => client.createApiKey({ apiKeyName: name, apiKeyDescription: description }, { signal, operationId: crypto.randomUUID() })} />
+    <RequestStep label={`Checking for keys named "${wanted}"…`} onFailed={onFailed}
+      onDone={(existing: ApiKey[]) => (existing.length === 0 ? onUnique() : onDuplicate(existing))}
+      request={async (client, signal) => {
+        const same: ApiKey[] = [];
+        for await (const k of client.iterateApiKeys({ apiKeyName: wanted }, { signal })) if ((k.apiKeyName ?? '').trim() === wanted) same.push(k);
+        return same;
+      }} />
+  );
+}
+
+function ConfirmDuplicate({ name, existing, onYes, onNo }: { name: string; existing: ApiKey[]; onYes: () => void; onNo: () => void }) {
+  useKeys((input, key) => {
+    if (key.ctrl || key.meta) return;
+    if (input === 'y') return onYes();
+    if (key.escape || key.return || input === 'n') return onNo();
+  });
+  return (
+    <Box flexDirection="column">
+      <Text bold color="yellow">{existing.length === 1 ? 'A key' : `${existing.length} keys`} named "{printable(name.trim())}" already {existing.length === 1 ? 'exists' : 'exist'}:</Text>
+      {existing.slice(0, 5).map((k) => <Text key={k.apiKeyId}>  {keyLabel(k)}</Text>)}
+      {existing.length > 5 ? <Text dimColor>  … and {existing.length - 5} more</Text> : null}
+      <Text>Create another key with the same name?</Text>
+      <Hint>y to create it anyway · n, Enter or Esc to choose another name</Hint>
+    </Box>
+  );
+}
+
+function Creating({ values, onCreated, onFailed }: { values: CreateValues; onCreated: (k: ApiKey) => void; onFailed: (e: unknown) => void }) {
+  return (
+    <RequestStep label={`Creating "${values.name.trim()}"…`} onDone={onCreated} onFailed={onFailed}
+      request={(client, signal) => client.createApiKey({ apiKeyName: values.name, apiKeyDescription: values.description }, { signal, operationId: crypto.randomUUID() })} />
   );
 }
 
@@ -123,7 +187,7 @@ export function CreatedKey({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => v
   });
   return (
     <Box flexDirection="column">
-      <Text color="green" bold>✔ Created API key "{apiKey.apiKeyName}"</Text>
+      <Text color="green" bold>✔ Created API key "{printable(apiKey.apiKeyName ?? '')}"</Text>
       <KeyValues apiKey={apiKey} show={['PRIMARY', 'SECONDARY']} />
       <Box marginTop={1}><Text color="yellow">{STORE_NOTE}</Text></Box>
       {copied.message ? <Text color="green">{copied.message}</Text> : null}

@@ -1,8 +1,14 @@
 // Owns keyboard dispatch for a whole Ink app: ONE useInput with a stable handler (so Ink 6 never re-subscribes
 // and no keys fall into a gap between steps), Ctrl+C anywhere in a chunk → interrupt, and the active screen's
 // handler on top of a stack. Input left over after an Enter is replayed to the next screen once it registers.
+//
+// Ink 6 reports both the Backspace key (DEL, 0x7f) and the Delete key (ESC [3~) as `key.delete`, so a field
+// could not tell "delete before the cursor" from "delete at the cursor". The router also listens to the raw
+// input events Ink parses keys from (the same per-key strings, delivered just before useInput's handler) and
+// hands screens a key where Backspace is `backspace` and only the Delete key is `delete`. Escape sequences Ink
+// does not name (function keys, focus reports) reach no screen as text.
 
-import { useInput, type Key } from 'ink';
+import { useInput, useStdin, type Key } from 'ink';
 import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 
 /** Returns input it did not consume (text after an Enter in the same chunk), if any. */
@@ -26,8 +32,18 @@ export function InputRouter({ onInterrupt, children }: { onInterrupt: () => void
   // Text that followed an Enter in the same chunk waits here for the next screen's handler to register.
   const pending = useRef<{ text: string; from: KeyHandler; at: number } | null>(null);
 
-  const dispatch = useCallback((input: string, key: Key): void => {
+  // The raw string of the input event being dispatched (see the header comment).
+  const raw = useRef('');
+  const { internal_eventEmitter: events } = useStdin();
+  useLayoutEffect(() => {
+    const remember = (data: string) => { raw.current = data; };
+    events.on('input', remember);
+    return () => void events.off('input', remember);
+  }, [events]);
+
+  const dispatch = useCallback((rawInput: string, rawKey: Key): void => {
     pending.current = null;
+    const { input, key } = normalizeKey(rawInput, rawKey, raw.current);
     if ((key.ctrl && input === 'c') || input.includes('\u0003')) {
       interrupt.current();
       return;
@@ -46,7 +62,7 @@ export function InputRouter({ onInterrupt, children }: { onInterrupt: () => void
       if (p && p.from !== h && Date.now() - p.at < 1000) {
         pending.current = null;
         // Deliver after this commit finishes, as if the rest of the chunk had arrived on its own.
-        setTimeout(() => dispatch(p.text, NO_KEY), 0);
+        setTimeout(() => { raw.current = p.text; dispatch(p.text, NO_KEY); }, 0);
       }
       return () => {
         stack.current = stack.current.filter((x) => x !== h);
@@ -54,6 +70,15 @@ export function InputRouter({ onInterrupt, children }: { onInterrupt: () => void
     },
   }), [dispatch]);
   return <RouterContext.Provider value={router}>{children}</RouterContext.Provider>;
+}
+
+const NAMED: readonly (keyof Key)[] = ['upArrow', 'downArrow', 'leftArrow', 'rightArrow', 'pageUp', 'pageDown', 'home', 'end', 'return', 'escape', 'tab', 'backspace', 'delete'];
+
+/** Backspace → `backspace`, the Delete key → `delete`; unnamed escape sequences carry no text. */
+export function normalizeKey(input: string, key: Key, raw: string): { input: string; key: Key } {
+  if (key.delete && (raw === '\u007f' || raw === '\u001b\u007f')) return { input, key: { ...key, delete: false, backspace: true } };
+  if (/^\u001b[[O]/.test(raw) && !NAMED.some((k) => key[k])) return { input: '', key };
+  return { input, key };
 }
 
 /** Makes `handler` the receiver of keys while this component is mounted (and `isActive`). */

@@ -1,11 +1,13 @@
 // Owns the scrollable, filterable list of keys (arrows, PgUp/PgDn, Home/End; typing filters by name or id).
-// Used on its own ("list") and as the picker for rotate and delete.
+// Used for browsing (Enter opens the details) and as the picker for rotate and delete. Names and descriptions
+// are NCP's text and are drawn through printable().
 
 import type { ApiKey } from '@apikey/core';
+import { printable } from '@apikey/core/lite';
 import { Box, Text, useStdout } from 'ink';
 import { useEffect, useState } from 'react';
 import { useKeys } from './input-router.tsx';
-import { applyInput } from './text-field.ts';
+import { applyInput, fieldOf } from './text-field.ts';
 import { ErrorBox, Hint, Spinner } from './widgets.tsx';
 import { useAbortableRun, useWizard } from './wizard-context.tsx';
 
@@ -14,10 +16,13 @@ type Load = { state: 'loading' } | { state: 'ready'; keys: ApiKey[] } | { state:
 export function filterKeys(keys: readonly ApiKey[], filter: string): ApiKey[] {
   const f = filter.trim().toLowerCase();
   if (f === '') return [...keys];
-  return keys.filter((k) => (k.apiKeyName ?? '').toLowerCase().includes(f) || k.apiKeyId.toLowerCase().includes(f));
+  // Matched against the name as shown (printable), since that is what a person can type.
+  return keys.filter((k) => printable(k.apiKeyName ?? '').toLowerCase().includes(f) || k.apiKeyId.toLowerCase().includes(f));
 }
 
-export function KeyList({ title, onPick, onBack }: { title: string; onPick?: (k: ApiKey) => void; onBack: () => void }) {
+export function KeyList({ title, onPick, onBack, pickHint = 'Enter to pick' }: {
+  title: string; onPick: (k: ApiKey) => void; onBack: () => void; pickHint?: string;
+}) {
   const { client } = useWizard();
   const run = useAbortableRun();
   const { stdout } = useStdout();
@@ -62,10 +67,11 @@ export function KeyList({ title, onPick, onBack }: { title: string; onPick?: (k:
     if (key.end) return move(visible.length - 1);
     if (key.return) {
       const picked = visible[cursor];
-      if (picked && onPick) onPick(picked);
+      if (picked) onPick(picked);
       return;
     }
-    const next = applyInput(filter, input, key).value;
+    if (key.leftArrow || key.rightArrow) return;
+    const next = applyInput(fieldOf(filter), input, key).state.value;
     if (next !== filter) { setFilter(next); setCursor(0); setTop(0); }
   });
 
@@ -83,11 +89,11 @@ export function KeyList({ title, onPick, onBack }: { title: string; onPick?: (k:
       {shown.length === 0 ? <Text dimColor>  {load.keys.length === 0 ? 'No API keys yet.' : 'No key matches the filter.'}</Text> : null}
       {shown.map((k, i) => {
         const selected = top + i === cursor;
-        const line = `${k.apiKeyId.padEnd(12)}${pad(k.apiKeyName ?? '', 22)}${(k.isEnabled === false ? 'no' : 'yes').padEnd(5)}${k.apiKeyDescription ?? ''}`;
+        const line = `${pad(printable(k.apiKeyId), 12)}${pad(printable(k.apiKeyName ?? ''), 22)}${(k.isEnabled === false ? 'no' : 'yes').padEnd(5)}${printable(k.apiKeyDescription ?? '')}`;
         return <Text key={k.apiKeyId} inverse={selected}>{selected ? '› ' : '  '}{truncate(line, width)}</Text>;
       })}
       <Text dimColor>{visible.length === 0 ? '' : `${cursor + 1}/${visible.length}`}{filter !== '' ? ` (filtered from ${load.keys.length})` : ''}</Text>
-      <Hint>{`↑/↓ PgUp/PgDn to scroll · type to filter${onPick ? ' · Enter to pick' : ''} · Esc to go back`}</Hint>
+      <Hint>{`↑/↓ PgUp/PgDn to scroll · type to filter · ${pickHint} · Esc to go back`}</Hint>
     </Box>
   );
 }

@@ -1,5 +1,6 @@
-// Owns a WizardClient that can be handed to the UI before the real one exists: every call waits for the
-// real client (core + credentials load after the first frame), then forwards.
+// Owns the one boundary between the first frame and the real client: a WizardClient handed to the UI before
+// core, credentials and the client have loaded (zod alone costs tens of ms). Every call waits for the real
+// client and then forwards, so no screen ever asks whether it has loaded.
 
 import type { WizardClient } from './wizard-context.tsx';
 
@@ -9,6 +10,9 @@ export function lazyClient(ready: Promise<WizardClient>): WizardClient {
     getApiKey: async (id, o) => (await ready).getApiKey(id, o),
     regenerateApiKey: async (id, type, o) => (await ready).regenerateApiKey(id, type, o),
     deleteApiKey: async (id, o) => (await ready).deleteApiKey(id, o),
+    setApiKeyEnabled: async (id, enabled, o) => (await ready).setApiKeyEnabled(id, enabled, o),
+    listApiKeyProducts: async (id, q, o) => (await ready).listApiKeyProducts(id, q, o),
+    subscribeApiKey: async (id, productId, o) => (await ready).subscribeApiKey(id, productId, o),
     iterateApiKeys: (q, o) => ({
       async *[Symbol.asyncIterator]() {
         yield* (await ready).iterateApiKeys(q, o);

@@ -1,5 +1,5 @@
-// Owns the rotate wizard: pick a key (or load the one named on the command line) → choose primary or
-// secondary → confirm → spinner → the new key value.
+// Owns the rotate wizard: pick a key (or load the one named on the command line, or take the one whose details
+// are open) → choose primary or secondary → confirm → spinner → the new key value.
 
 import type { ApiKey } from '@apikey/core';
 import { Box, Text } from 'ink';
@@ -9,23 +9,27 @@ import { useCopy } from './create-flow.tsx';
 import { useKeys } from './input-router.tsx';
 import { KeyList } from './key-list.tsx';
 import { KeyValues } from './key-values.tsx';
-import { ErrorBox, Hint, RequestStep } from './widgets.tsx';
+import { Failure, Hint, keyLabel, RequestStep } from './widgets.tsx';
 
 type KeyType = 'PRIMARY' | 'SECONDARY';
 type Step =
   | { s: 'pick' } | { s: 'load'; id: string } | { s: 'type'; key: ApiKey } | { s: 'confirm'; key: ApiKey; type: KeyType }
   | { s: 'working'; key: ApiKey; type: KeyType } | { s: 'done'; key: ApiKey; type: KeyType } | { s: 'failed'; error: unknown; back: Step };
 
-export function RotateFlow({ apiKeyId, keyType, onBack }: { apiKeyId?: string; keyType?: KeyType; onBack: () => void }) {
-  const [step, setStep] = useState<Step>(apiKeyId ? { s: 'load', id: apiKeyId } : { s: 'pick' });
-  const afterPick = (key: ApiKey) => setStep(keyType ? { s: 'confirm', key, type: keyType } : { s: 'type', key });
+export function RotateFlow({ apiKey, apiKeyId, keyType, onBack }: { apiKey?: ApiKey; apiKeyId?: string; keyType?: KeyType; onBack: () => void }) {
+  const pickStep = (key: ApiKey): Step => (keyType ? { s: 'confirm', key, type: keyType } : { s: 'type', key });
+  const [step, setStep] = useState<Step>(apiKey ? pickStep(apiKey) : apiKeyId ? { s: 'load', id: apiKeyId } : { s: 'pick' });
+  const afterPick = (key: ApiKey) => setStep(pickStep(key));
+  // A flow given its key (command line or details screen) goes back there instead of to a picker it never showed.
+  const given = apiKey !== undefined || apiKeyId !== undefined;
+  const toPick = () => (given ? onBack() : setStep({ s: 'pick' }));
   switch (step.s) {
     case 'pick':
       return <KeyList title="Rotate which key?" onPick={afterPick} onBack={onBack} />;
     case 'load':
       return <LoadKey id={step.id} onLoaded={afterPick} onFailed={(error) => setStep({ s: 'failed', error, back: { s: 'pick' } })} />;
     case 'type':
-      return <ChooseType apiKey={step.key} onChoose={(type) => setStep({ s: 'confirm', key: step.key, type })} onBack={() => setStep({ s: 'pick' })} />;
+      return <ChooseType apiKey={step.key} onChoose={(type) => setStep({ s: 'confirm', key: step.key, type })} onBack={toPick} />;
     case 'confirm':
       return <ConfirmRotate apiKey={step.key} type={step.type} onYes={() => setStep({ s: 'working', key: step.key, type: step.type })} onNo={() => setStep({ s: 'type', key: step.key })} />;
     case 'working':
@@ -33,7 +37,7 @@ export function RotateFlow({ apiKeyId, keyType, onBack }: { apiKeyId?: string; k
     case 'done':
       return <Rotated apiKey={step.key} type={step.type} onDone={onBack} />;
     case 'failed':
-      return <Failure error={step.error} onBack={() => setStep(step.back)} />;
+      return <Failure error={step.error} onBack={() => (step.back.s === 'pick' ? toPick() : setStep(step.back))} />;
   }
 }
 
@@ -53,7 +57,7 @@ function ChooseType({ apiKey, onChoose, onBack }: { apiKey: ApiKey; onChoose: (t
   });
   return (
     <Box flexDirection="column">
-      <Text bold>Which key of "{apiKey.apiKeyName}" ({apiKey.apiKeyId}) should be regenerated?</Text>
+      <Text bold>Which key of {keyLabel(apiKey)} should be regenerated?</Text>
       <Text inverse={sel === 'PRIMARY'}>{sel === 'PRIMARY' ? '› ' : '  '}Primary key (p)</Text>
       <Text inverse={sel === 'SECONDARY'}>{sel === 'SECONDARY' ? '› ' : '  '}Secondary key (s)</Text>
       <Hint>↑/↓ and Enter, or p / s · Esc to go back</Hint>
@@ -68,7 +72,7 @@ function ConfirmRotate({ apiKey, type, onYes, onNo }: { apiKey: ApiKey; type: Ke
   });
   return (
     <Box flexDirection="column">
-      <Text bold>Regenerate the {type.toLowerCase()} key of "{apiKey.apiKeyName}" ({apiKey.apiKeyId})?</Text>
+      <Text bold>Regenerate the {type.toLowerCase()} key of {keyLabel(apiKey)}?</Text>
       <Text color="yellow">The current {type.toLowerCase()} key stops working immediately.</Text>
       <Hint>Enter or y to regenerate · Esc or n to go back</Hint>
     </Box>
@@ -92,23 +96,11 @@ function Rotated({ apiKey, type, onDone }: { apiKey: ApiKey; type: KeyType; onDo
   });
   return (
     <Box flexDirection="column">
-      <Text color="green" bold>✔ Regenerated the {type.toLowerCase()} key of "{apiKey.apiKeyName}"</Text>
+      <Text color="green" bold>✔ Regenerated the {type.toLowerCase()} key of {keyLabel(apiKey)}</Text>
       <KeyValues apiKey={apiKey} show={[type]} />
       <Box marginTop={1}><Text color="yellow">{STORE_NOTE}</Text></Box>
       {copied.message ? <Text color="green">{copied.message}</Text> : null}
       <Hint>c copy the new key · Enter to finish</Hint>
-    </Box>
-  );
-}
-
-export function Failure({ error, onBack }: { error: unknown; onBack: () => void }) {
-  useKeys((_input, key) => {
-    if (key.escape || key.return) return onBack();
-  });
-  return (
-    <Box flexDirection="column">
-      <ErrorBox error={error} />
-      <Hint>Enter or Esc to go back</Hint>
     </Box>
   );
 }

@@ -1,6 +1,7 @@
 // Owns mounting the wizard in the real terminal. Ink renders the first frame at once; core, credentials and
-// the client load right after it (they cost ~70 ms of zod start-up) and a credentials problem unmounts the
-// app and exits 2. Our own Ctrl+C handling (exitOnCtrlC off) makes Ctrl+C exit 130 rather than Ink's 0.
+// the client load right after it, behind lazyClient (zod's start-up alone is tens of ms), and a credentials
+// problem unmounts the app and exits 2. What the first frame itself needs (validation, printable) comes from
+// the zod-free @apikey/core/lite. Our own Ctrl+C handling (exitOnCtrlC off) makes Ctrl+C exit 130, not Ink's 0.
 
 import process from 'node:process';
 import { render } from 'ink';
@@ -9,9 +10,9 @@ import type { Io } from '../io.ts';
 import type { WizardRoute } from '../wizard-route.ts';
 import { App } from './app.tsx';
 import { lazyClient } from './lazy-client.ts';
-import type { CoreFns, WizardClient } from './wizard-context.tsx';
+import type { WizardClient } from './wizard-context.tsx';
 
-type Loaded = { client: WizardClient; core: CoreFns; endpoint: string; sandbox: boolean };
+type Loaded = { client: WizardClient; endpoint: string };
 
 export async function runWizardApp(o: { args: ParsedArgs; io: Io; route: WizardRoute }): Promise<number> {
   // A pty with no window size reports 0 columns and Ink would draw one character per line.
@@ -28,7 +29,7 @@ export async function runWizardApp(o: { args: ParsedArgs; io: Io; route: WizardR
   let code = 0;
   let failure: unknown;
   const app = render(
-    <App client={lazyClient(part((l) => l.client))} core={part((l) => l.core)} sandbox={o.args.global.sandbox}
+    <App client={lazyClient(part((l) => l.client))} sandbox={o.args.global.sandbox}
       endpoint={part((l) => l.endpoint)} route={o.route} onExit={(c) => { code = c; }} />,
     { exitOnCtrlC: false, patchConsole: false },
   );
@@ -48,10 +49,10 @@ export async function runWizardApp(o: { args: ParsedArgs; io: Io; route: WizardR
 }
 
 async function load(args: ParsedArgs, io: Io): Promise<Loaded> {
-  const [core, { setupClient }] = await Promise.all([import('@apikey/core'), import('../commands/client.ts')]);
+  const { setupClient } = await import('../commands/client.ts');
   const setup = await setupClient(args.global, io);
   if (setup.sandbox) await seedSandbox(setup.client);
-  return { client: setup.client, core, endpoint: setup.endpoint, sandbox: setup.sandbox };
+  return { client: setup.client, endpoint: setup.endpoint };
 }
 
 /** The sandbox starts with a few keys so list, rotate and delete have something to show. */

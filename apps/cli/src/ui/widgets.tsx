@@ -1,10 +1,24 @@
 // Owns the small shared pieces of the wizard's look: header with the SANDBOX badge, spinner (and the request
-// step behind one), hints, errors.
+// step behind one), hints, errors, and how a key is named on screen. Text that came from NCP (names,
+// descriptions, error messages) is drawn through printable(), so a stored escape sequence is shown, not run.
 
+import type { ApiKey } from '@apikey/core';
+import { isApiKeyError, printable, redact } from '@apikey/core/lite';
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { useKeys } from './input-router.tsx';
 import { useAbortableRun, useWizard, type WizardClient } from './wizard-context.tsx';
+
+/** The App's side padding: one column each side, none on a narrow terminal (see contentWidth). */
+export const sidePadding = (columns: number | undefined): number => ((columns || 80) >= 60 ? 1 : 0);
+
+/** Columns a screen can draw in: a 40-column terminal keeps all 40, so a 40-character key value fits one line. */
+export const contentWidth = (columns: number | undefined): number => (columns || 80) - 2 * sidePadding(columns);
+
+/** `"name" (id)`, safe to print; a key without a name is shown by its id alone. */
+export function keyLabel(k: Pick<ApiKey, 'apiKeyId' | 'apiKeyName'>): string {
+  return k.apiKeyName ? `"${printable(k.apiKeyName)}" (${printable(k.apiKeyId)})` : printable(k.apiKeyId);
+}
 
 export function Header({ sandbox, endpoint, title }: { sandbox: boolean; endpoint: string; title: string }) {
   return (
@@ -14,7 +28,7 @@ export function Header({ sandbox, endpoint, title }: { sandbox: boolean; endpoin
         <Text> · {title}</Text>
         {sandbox ? <Text> <Text inverse color="yellow" bold> SANDBOX </Text></Text> : null}
       </Text>
-      <Text dimColor>{sandbox ? 'in-process NCP emulator: nothing leaves this machine' : endpoint}</Text>
+      <Text dimColor>{sandbox ? 'in-process NCP emulator: nothing leaves this machine' : printable(endpoint)}</Text>
     </Box>
   );
 }
@@ -51,17 +65,29 @@ export function Hint({ children }: { children: string }) {
 }
 
 export function ErrorBox({ error }: { error: unknown }) {
-  const { core } = useWizard();
   const raw = error instanceof Error ? error.message : String(error);
-  // Errors come from the client, so core has loaded; without it, say less rather than risk an unredacted line.
-  const message = core ? core.redact(raw) : 'request failed';
-  const known = core?.isApiKeyError(error) ? error : undefined;
+  const message = printable(redact(raw));
+  const known = isApiKeyError(error) ? error : undefined;
   const hint = known && 'hint' in known && typeof known.hint === 'string' ? known.hint : undefined;
   const status = known?.status !== undefined ? ` (HTTP ${known.status})` : '';
   return (
     <Box flexDirection="column">
       <Text color="red">✖ {message}{status}</Text>
-      {hint ? <Text color="yellow">hint: {hint}</Text> : null}
+      {hint ? <Text color="yellow">hint: {printable(hint)}</Text> : null}
+    </Box>
+  );
+}
+
+/** An error from a request, dismissed with Enter or Esc. */
+export function Failure({ title, error, onBack }: { title?: string; error: unknown; onBack: () => void }) {
+  useKeys((_input, key) => {
+    if (key.escape || key.return) return onBack();
+  });
+  return (
+    <Box flexDirection="column">
+      {title ? <Text bold>{title}</Text> : null}
+      <ErrorBox error={error} />
+      <Hint>Enter or Esc to go back</Hint>
     </Box>
   );
 }

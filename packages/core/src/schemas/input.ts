@@ -72,12 +72,3 @@ export const pageQuerySchema = z.strictObject({
   offset: offsetSchema.optional(),
 });
 export type PageQuery = z.input<typeof pageQuerySchema>;
-
-/** Message for live UI validation (wizard counter, Slack modal), or undefined when the name is valid. */
-export function validateApiKeyName(raw: string): string | undefined {
-  return checkText(raw.trim(), NAME_RULE);
-}
-
-export function validateApiKeyDescription(raw: string): string | undefined {
-  return checkText(raw.trim(), DESCRIPTION_RULE);
-}

@@ -66,3 +66,12 @@ export function checkText(s: string, rule: TextRule): string | undefined {
 
 export const NAME_RULE: TextRule = { label: 'Name', min: 1, max: API_KEY_NAME_MAX };
 export const DESCRIPTION_RULE: TextRule = { label: 'Description', min: 0, max: API_KEY_DESCRIPTION_MAX };
+
+/** Message for live UI validation (wizard counter, Slack modal), or undefined when the name is valid. */
+export function validateApiKeyName(raw: string): string | undefined {
+  return checkText(raw.trim(), NAME_RULE);
+}
+
+export function validateApiKeyDescription(raw: string): string | undefined {
+  return checkText(raw.trim(), DESCRIPTION_RULE);
+}
