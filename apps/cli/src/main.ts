@@ -5,6 +5,8 @@
 // the streams module), which was a third of --help's own start-up cost. Node ≥ 20.16 and Deno 2 both have both.
 
 import { parseArgs, type ParsedArgs } from './args.ts';
+import { isCommand } from './command-table.ts';
+import { completionScript, type Shell } from './completion.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { noColorEnv, processIo, type Io } from './io.ts';
 import { isInteractive } from './mode.ts';
@@ -26,13 +28,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   if ((args.global.noColor || noColorEnv(process.env)) && process.env.FORCE_COLOR === undefined) process.env.FORCE_COLOR = '0';
   const io = processIo(args.global.noColor);
 
-  // Help and version write straight to fd 1: creating the process.stdout stream is a measurable part of a ~40 ms run.
-  if (args.global.version) {
+  // Help, version and completion write straight to fd 1: creating the process.stdout stream is a measurable part
+  // of a ~40 ms run, and none of them needs core.
+  if (args.global.version || args.command === 'version') {
     writeOut(`${VERSION}\n`);
     return 0;
   }
   if (args.global.help) {
-    writeOut(args.command ? commandHelp(args.command) : mainHelp());
+    writeOut(args.command ? commandHelp(args.command, args.subcommand) : mainHelp());
+    return 0;
+  }
+  if (args.command === 'help') {
+    const [topic, sub] = args.operands;
+    writeOut(topic !== undefined && isCommand(topic) ? commandHelp(topic, sub) : mainHelp());
+    return 0;
+  }
+  if (args.command === 'completion') {
+    writeOut(completionScript(args.operands[0] as Shell));
     return 0;
   }
   const interactive = isInteractive({
@@ -64,7 +76,7 @@ const writeOut = (text: string): void => void process.getBuiltinModule('node:fs'
 
 export function printUsageError(io: Io, e: UsageError, json: boolean): void {
   if (json) io.err(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
-  else io.err(`error: ${e.message}\nRun 'apikey --help' for usage.\n`);
+  else io.err(`error: ${e.message}\n${e.pointer}\n`);
 }
 
 process.exitCode = await main(process.argv.slice(2));
