@@ -74,7 +74,7 @@ export const COMMAND_TABLE: Record<CommandName, CommandSpec> = {
       name: { kind: 'string', short: 'n', valueName: 'FILTER', help: 'only keys whose name matches FILTER' },
       limit: { kind: 'string', valueName: 'N', help: 'at most N keys, 1-1000 (default: every matching key)' },
       all: { kind: 'boolean', help: 'every matching key (the default; kept for old scripts)' },
-      json: json('a JSON array'),
+      json: { kind: 'boolean', help: 'print the keys as a JSON array' },
     },
     examples: [
       'apikey list',
@@ -132,7 +132,7 @@ export const COMMAND_TABLE: Record<CommandName, CommandSpec> = {
       list: {
         summary: 'list the profiles in ~/.ncloud/configure, secrets masked',
         usage: 'apikey configure list [--json]',
-        flags: { json: json('an array of profiles') },
+        flags: { json: { kind: 'boolean', help: 'print the profiles as a JSON array' } },
         notes: ['The secret key is never printed, not even in part; the access key shows its last 4 characters.'],
         examples: ['apikey configure list', 'apikey configure list --json'],
       },
