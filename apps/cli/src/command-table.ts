@@ -153,7 +153,7 @@ export const COMMAND_TABLE: Record<CommandName, CommandSpec> = {
     flags: {},
     subcommands: {
       status: {
-        summary: 'show the profile, site and endpoint in use and where each came from, the clock skew, and one signed read call',
+        summary: 'the profile, site and endpoint in use and what set each; clock skew; one signed call',
         usage: 'apikey auth status [--json]',
         flags: { json: json('the status') },
         notes: ['Exit 0 when NCP accepted the signed call; 3 when it refused it (401/403); 2 when no credentials are set; 1 when NCP could not be reached.'],

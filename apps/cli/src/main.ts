@@ -6,7 +6,7 @@
 
 import { parseArgs, type ParsedArgs } from './args.ts';
 import { isCommand } from './command-table.ts';
-import { completionScript, type Shell } from './completion.ts';
+import type { Shell } from './completion.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { noColorEnv, processIo, type Io } from './io.ts';
 import { isInteractive } from './mode.ts';
@@ -30,12 +30,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   // Help, version and completion write straight to fd 1: creating the process.stdout stream is a measurable part
   // of a ~40 ms run, and none of them needs core.
-  if (args.global.version || args.command === 'version') {
-    writeOut(`${VERSION}\n`);
-    return 0;
-  }
   if (args.global.help) {
     writeOut(args.command ? commandHelp(args.command, args.subcommand) : mainHelp());
+    return 0;
+  }
+  if (args.global.version || args.command === 'version') {
+    writeOut(`${VERSION}\n`);
     return 0;
   }
   if (args.command === 'help') {
@@ -44,6 +44,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (args.command === 'completion') {
+    // Loaded only here: running from source (Deno), every module --help loads is a file read and a transpile.
+    const { completionScript } = await import('./completion.ts');
     writeOut(completionScript(args.operands[0] as Shell));
     return 0;
   }

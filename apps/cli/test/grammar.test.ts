@@ -145,7 +145,7 @@ describe('usage errors never echo a stray argument', () => {
     const decorate = fc.constantFrom((s: string) => s, (s: string) => `--${s}`, (s: string) => `-${s}`, (s: string) => `--name=${s}`, (s: string) => `${s}/`);
     fc.assert(
       fc.property(fc.array(word, { maxLength: 5 }), secret, decorate, fc.nat(), (words, s, d, at) => {
-        const argv = [...words];
+        const argv: string[] = [...words];
         argv.splice(at % (argv.length + 1), 0, d(s));
         try {
           parseArgs(argv);
