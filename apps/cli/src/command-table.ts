@@ -169,7 +169,7 @@ export const COMMAND_TABLE: Record<CommandName, CommandSpec> = {
     operand: { kind: 'choice', name: 'shell', choices: ['bash', 'zsh', 'fish'] },
     examples: [
       'source <(apikey completion bash)          # in ~/.bashrc',
-      'apikey completion zsh > "${fpath[1]}/_apikey"',
+      'apikey completion zsh > ~/.zfunc/_apikey   # a directory on $fpath, before compinit',
       'apikey completion fish > ~/.config/fish/completions/apikey.fish',
     ],
   },

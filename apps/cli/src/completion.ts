@@ -40,7 +40,7 @@ const subcommandsOf = (c: string) => Object.keys((COMMAND_TABLE as Record<string
 const withSubcommands = COMMANDS.filter((c) => subcommandsOf(c).length > 0);
 const choiceFlags = () => allFlagEntries().filter(([, f]) => f.choices !== undefined) as [string, FlagSpec & { choices: readonly string[] }][];
 
-const PROFILE_SECTIONS = `sed -n 's/^[[:space:]]*\\[\\([^]]*\\)\\].*/\\1/p' "\${HOME}/.ncloud/configure" 2>/dev/null`;
+const PROFILE_SECTIONS = `sed -n 's/^[[:space:]]*\\[\\([^]]*\\)\\].*/\\1/p' "$HOME/.ncloud/configure" 2>/dev/null`;
 
 /** Single-quoted for POSIX shells and fish (`'` closes, `\\'` inserts one, `'` reopens). */
 const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -182,7 +182,7 @@ function fish(): string {
     '    test "$w" = "$argv"',
     'end',
     'function __apikey_profiles',
-    `    ${PROFILE_SECTIONS.replace('"${HOME}/.ncloud/configure"', '$HOME/.ncloud/configure')}`,
+    `    ${PROFILE_SECTIONS}`,
     'end',
     'complete -c apikey -f',
     ...COMMANDS.map((c) => `complete -c apikey -n '__apikey_just_at' -a ${fishQ(c)} -d ${fishQ(COMMAND_TABLE[c].summary)}`),

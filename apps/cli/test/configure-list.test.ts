@@ -74,7 +74,9 @@ describe('configure list', () => {
 it('in a terminal: a table with a header, the profile in use starred, and the file it read', () => {
   const home = homeWith(FILE);
   let out = '';
-  const io = { out: (t: string) => void (out += t), err: () => {}, env: { HOME: home }, stdinIsTTY: true, stdoutIsTTY: true, color: false };
+  const io = { out: (t: string) => {
+      out += t;
+    }, err: () => {}, env: { HOME: home }, stdinIsTTY: true, stdoutIsTTY: true, color: false };
   expect(runConfigureList(parseArgs(['configure', 'list']), io)).toBe(0);
   const lines = out.split('\n');
   expect(lines[0]).toMatch(/^ {2}PROFILE +ACCESS KEY +SECRET KEY +SITE +ENDPOINT$/);
