@@ -46,6 +46,26 @@ const PROFILE_SECTIONS = `sed -n 's/^[[:space:]]*\\[\\([^]]*\\)\\].*/\\1/p' "$HO
 const sq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 const fishQ = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/**
+ * Shell code (the same in bash and zsh) that sets $<pathVar> to the command, plus " <subcommand>" when it has one,
+ * and $sub to the first word after the command: words before the cursor, skipping flags and flag values.
+ */
+function findPath(wordsVar: string, first: number, cursorVar: string, pathVar: string): string {
+  return `  for (( i = ${first}; i < ${cursorVar}; i++ )); do
+    w="\${${wordsVar}[i]}"
+    case "$w" in
+      ${valueFlags().join('|')}) (( i++ )); continue ;;
+      -*) continue ;;
+    esac
+    if [[ -z "$${pathVar}" ]]; then ${pathVar}="$w"
+    elif [[ -z "$sub" ]]; then sub="$w"; break
+    fi
+  done
+  case "$${pathVar}" in
+    ${withSubcommands.map((c) => `${c}) case "$sub" in ${subcommandsOf(c).join('|')}) ${pathVar}="$${pathVar} $sub" ;; esac ;;`).join('\n    ')}
+  esac`;
+}
+
 function bash(): string {
   const globals = flagWords(GLOBAL_FLAGS).join(' ');
   const cases = paths().map((p) => `    ${sq(p.path)}) flags=${sq(flagWords(p.spec.flags).join(' '))}; words=${sq(p.words.map((w) => w.word).join(' '))} ;;`);
@@ -54,19 +74,7 @@ function bash(): string {
 _apikey() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="" path="" sub="" i w flags="" words=""
   (( COMP_CWORD > 0 )) && prev="\${COMP_WORDS[COMP_CWORD-1]}"
-  for (( i = 1; i < COMP_CWORD; i++ )); do
-    w="\${COMP_WORDS[i]}"
-    case "$w" in
-      ${valueFlags().join('|')}) (( i++ )); continue ;;
-      -*) continue ;;
-    esac
-    if [[ -z "$path" ]]; then path="$w"
-    elif [[ -z "$sub" ]]; then sub="$w"; break
-    fi
-  done
-  case "$path" in
-    ${withSubcommands.map((c) => `${c}) case "$sub" in ${subcommandsOf(c).join('|')}) path="$path $sub" ;; esac ;;`).join('\n    ')}
-  esac
+${findPath('COMP_WORDS', 1, 'COMP_CWORD', 'path')}
   case "$prev" in
 ${choiceFlags().map(([n, f]) => `    --${n}${f.short ? `|-${f.short}` : ''}) COMPREPLY=( $(compgen -W ${sq(f.choices.join(' '))} -- "$cur") ); return ;;`).join('\n')}
     --profile|-p) COMPREPLY=( $(compgen -W "$(${PROFILE_SECTIONS})" -- "$cur") ); return ;;
@@ -101,19 +109,7 @@ _apikey() {
   local -a flags cands globals
   local path_="" sub="" i w
   globals=(${flagSpecs(GLOBAL_FLAGS)})
-  for (( i = 2; i < CURRENT; i++ )); do
-    w="\${words[i]}"
-    case "$w" in
-      ${valueFlags().join('|')}) (( i++ )); continue ;;
-      -*) continue ;;
-    esac
-    if [[ -z "$path_" ]]; then path_="$w"
-    elif [[ -z "$sub" ]]; then sub="$w"; break
-    fi
-  done
-  case "$path_" in
-    ${withSubcommands.map((c) => `${c}) case "$sub" in ${subcommandsOf(c).join('|')}) path_="$path_ $sub" ;; esac ;;`).join('\n    ')}
-  esac
+${findPath('words', 2, 'CURRENT', 'path_')}
   case "\${words[CURRENT-1]}" in
 ${choiceFlags().map(([n, f]) => `    --${n}${f.short ? `|-${f.short}` : ''}) compadd -- ${f.choices.join(' ')}; return ;;`).join('\n')}
     --profile|-p) compadd -- \${(f)"$(${PROFILE_SECTIONS})"}; return ;;
