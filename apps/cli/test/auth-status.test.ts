@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { clockSkewMs, describeSkew } from '../src/commands/auth-status.ts';
 import { ACCESS_KEY, envFor, runCli, SECRET_KEY, startEmulator, tempHome, type Served } from './helpers.ts';
 
 let server: Served;
@@ -120,5 +121,26 @@ describe('auth status', () => {
     const r = await runCli(['auth', 'status', '--sandbox', '--json']);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ authenticated: true, endpoint: { source: '--sandbox' }, signedCall: { status: 200 } });
+  });
+});
+
+describe('clock skew from a Date header', () => {
+  const at = (date: string, sentAt: number, receivedAt: number) => ({ method: 'GET', path: '/', status: 200, date, sentAt, receivedAt });
+
+  it('takes the middle of the whole second the header names against the middle of our round trip', () => {
+    const t = Date.parse('Sun, 29 Nov 2026 18:00:00 GMT');
+    expect(clockSkewMs(at('Sun, 29 Nov 2026 18:00:00 GMT', t + 100, t + 300))).toBe(300);
+    expect(clockSkewMs(at('Sun, 29 Nov 2026 18:07:00 GMT', t, t))).toBe(7 * 60_000 + 500);
+    expect(clockSkewMs(at('Sun, 29 Nov 2026 17:58:00 GMT', t, t))).toBe(-2 * 60_000 + 500);
+    expect(clockSkewMs({ ...at('', t, t), date: undefined })).toBeUndefined();
+    expect(clockSkewMs(at('not a date', t, t))).toBeUndefined();
+  });
+
+  it('says which way the clock is off, in whole seconds, and "under 1 s" when in sync', () => {
+    expect(describeSkew(400)).toBe('under 1 s');
+    expect(describeSkew(-400)).toBe('under 1 s');
+    expect(describeSkew(59_600)).toBe('1 min 0 s, your clock is behind NCP');
+    expect(describeSkew(-(7 * 60_000 + 499))).toBe('7 min 0 s, your clock is ahead of NCP');
+    expect(describeSkew(3_200)).toBe('3 s, your clock is behind NCP');
   });
 });

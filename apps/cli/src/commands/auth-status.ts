@@ -46,8 +46,9 @@ export function clockSkewMs(x: Exchange): number | undefined {
 export function describeSkew(ms: number): string {
   const abs = Math.abs(ms);
   if (abs < 1000) return 'under 1 s';
-  const min = Math.floor(abs / 60_000);
-  const s = Math.round((abs % 60_000) / 1000);
+  const seconds = Math.round(abs / 1000);
+  const min = Math.floor(seconds / 60);
+  const s = seconds % 60;
   const amount = min > 0 ? `${min} min ${s} s` : `${s} s`;
   return `${amount}, your clock is ${ms > 0 ? 'behind' : 'ahead of'} NCP`;
 }
