@@ -161,7 +161,7 @@ describe('resolveCredentials', () => {
     const env = { NCLOUD_ACCESS_KEY: 'ENV_AK', NCLOUD_SECRET_KEY: 'ENV_SK' };
     const byFlag = resolveCredentials({ flags: { profile: 'project' }, env, configureFileText: FILE });
     assert.deepEqual(byFlag.credentials, { accessKey: 'PROJECT_AK', secretKey: 'DEFAULT_SK==with=equals' });
-    assert.deepEqual(byFlag.source, { accessKey: 'profile', secretKey: 'default' });
+    assert.deepEqual([byFlag.source.accessKey, byFlag.source.secretKey], ['profile', 'default']);
     const byEnv = resolveCredentials({ env: { ...env, NCLOUD_PROFILE: 'project' }, configureFileText: FILE });
     assert.deepEqual(byEnv.credentials, { accessKey: 'ENV_AK', secretKey: 'ENV_SK' });
   });

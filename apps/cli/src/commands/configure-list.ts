@@ -48,7 +48,7 @@ export function runConfigureList(args: ParsedArgs, io: Io): number {
   }
   const envSet = (names: readonly string[]) => names.some((n) => (io.env[n] ?? '').trim() !== '');
   if (envSet(ACCESS_KEY_ENV) || envSet(SECRET_KEY_ENV)) {
-    io.err('note: NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY in the environment take precedence over these profiles (see apikey auth status)\n');
+    io.err('note: NCLOUD_ACCESS_KEY / NCLOUD_SECRET_KEY in the environment take precedence over these profiles unless --profile names one (see apikey auth status)\n');
   }
   if (rows.length === 0) {
     io.err(`No profiles in ${path}. Create one with: apikey configure [--profile P]\n`);
