@@ -45,13 +45,14 @@ export function bundleOptions({ entryPoints, outdir }) {
 const LAZY_ENTRIES = {
   run: 'src/commands/run.ts',
   'run-wizard': 'src/ui/run-wizard.tsx',
+  completion: 'src/completion.ts',
 };
 
 const lazyImportsAsOutputs = {
   name: 'lazy-imports-as-outputs',
   setup(b) {
-    b.onResolve({ filter: /^\.\/(commands\/run\.ts|ui\/run-wizard\.tsx)$/ }, (args) => ({
-      path: `./${args.path.includes('wizard') ? 'run-wizard' : 'run'}.js`,
+    b.onResolve({ filter: /^\.\/(commands\/run\.ts|ui\/run-wizard\.tsx|completion\.ts)$/ }, (args) => ({
+      path: `./${args.path.includes('wizard') ? 'run-wizard' : args.path.includes('completion') ? 'completion' : 'run'}.js`,
       external: true,
     }));
   },

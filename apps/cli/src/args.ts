@@ -1,67 +1,14 @@
-// Owns the command-line grammar: which commands exist, which flags each accepts, and turning argv into a
-// typed ParsedArgs or a UsageError that names the offending flag. No I/O and no core imports, so --help stays fast.
+// Owns the command-line grammar: turning argv into a typed ParsedArgs, or a UsageError that names the problem.
+// What exists (commands, flags, operands) comes from command-table.ts. No I/O and no core imports, so --help
+// stays fast.
+// A usage error never repeats what was typed unless it is our own vocabulary or a near-miss of it (suggest.ts):
+// an argument typed in the wrong place may be a secret, and error output ends up in terminals, logs and CI output.
 
+import { allFlags, COMMAND_TABLE, COMMANDS, GLOBAL_FLAGS, isCommand, specFor, type CommandName, type CommandSpec, type FlagSpec } from './command-table.ts';
+import { closeEnough, closest } from './suggest.ts';
 import { UsageError } from './usage-error.ts';
 
-export const COMMANDS = ['create', 'list', 'show', 'update', 'rotate', 'delete', 'configure', 'sandbox'] as const;
-export type CommandName = (typeof COMMANDS)[number];
-
-type FlagKind = 'string' | 'boolean';
-type FlagSpec = { kind: FlagKind; help: string; valueName?: string };
-
-export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
-  profile: { kind: 'string', valueName: 'P', help: 'profile in ~/.ncloud/configure (default: DEFAULT or NCLOUD_PROFILE)' },
-  site: { kind: 'string', valueName: 'SITE', help: 'NCP site: public, gov or fin' },
-  endpoint: { kind: 'string', valueName: 'URL', help: 'API Gateway base URL including /api/v1 (overrides --site)' },
-  sandbox: { kind: 'boolean', help: 'talk to an in-process NCP emulator (no credentials needed)' },
-  debug: { kind: 'boolean', help: 'log each request and response line to stderr (secrets redacted)' },
-  'no-color': { kind: 'boolean', help: 'disable colours (NO_COLOR is honoured too)' },
-  help: { kind: 'boolean', help: 'show help' },
-  version: { kind: 'boolean', help: 'print the version' },
-};
-
-export const COMMAND_FLAGS: Record<CommandName, Record<string, FlagSpec>> = {
-  create: {
-    name: { kind: 'string', valueName: 'N', help: 'key name, 1-20 characters' },
-    description: { kind: 'string', valueName: 'D', help: 'description, 0-50 characters' },
-    yes: { kind: 'boolean', help: 'no prompts (non-interactive)' },
-    json: { kind: 'boolean', help: 'print the created key as JSON' },
-    'dry-run': { kind: 'boolean', help: 'validate and print what would be sent; send nothing' },
-  },
-  list: {
-    name: { kind: 'string', valueName: 'FILTER', help: 'only keys whose name matches FILTER' },
-    limit: { kind: 'string', valueName: 'N', help: 'at most N keys, 1-1000 (default: every matching key)' },
-    all: { kind: 'boolean', help: 'every matching key (the default; kept for old scripts)' },
-    json: { kind: 'boolean', help: 'print a JSON array' },
-  },
-  show: {
-    json: { kind: 'boolean', help: 'print the key as JSON' },
-  },
-  update: {
-    name: { kind: 'string', valueName: 'N', help: 'new name' },
-    description: { kind: 'string', valueName: 'D', help: 'new description' },
-    enable: { kind: 'boolean', help: 'enable the key' },
-    disable: { kind: 'boolean', help: 'disable the key' },
-    json: { kind: 'boolean', help: 'print the updated key as JSON' },
-  },
-  rotate: {
-    primary: { kind: 'boolean', help: 'regenerate the primary key' },
-    secondary: { kind: 'boolean', help: 'regenerate the secondary key' },
-    yes: { kind: 'boolean', help: 'do not ask for confirmation (required when not interactive)' },
-    json: { kind: 'boolean', help: 'print the key as JSON' },
-  },
-  delete: {
-    yes: { kind: 'boolean', help: 'do not ask for confirmation (required when not interactive)' },
-    json: { kind: 'boolean', help: 'print {"apiKeyId","deleted":true} as JSON' },
-  },
-  configure: {},
-  sandbox: {
-    port: { kind: 'string', valueName: 'N', help: 'port to listen on (default 4010; 0 = any free port)' },
-  },
-};
-
-/** Commands that take exactly one positional <apiKeyId>. */
-export const TAKES_ID: ReadonlySet<CommandName> = new Set<CommandName>(['show', 'update', 'rotate', 'delete']);
+export { COMMANDS, GLOBAL_FLAGS, type CommandName } from './command-table.ts';
 
 export type Site = 'public' | 'gov' | 'fin';
 
@@ -78,91 +25,206 @@ export type GlobalOptions = {
 
 export type ParsedArgs = {
   command: CommandName | undefined;
+  /** `status` in `apikey auth status`, `list` in `apikey configure list`. */
+  subcommand?: string;
   global: GlobalOptions;
   /** Command flags by their long name; booleans are true, strings are the raw value. */
   flags: Record<string, string | boolean>;
   apiKeyId?: string;
+  /** Other positional arguments: the shell of `completion`, the topic words of `help`. */
+  operands: string[];
 };
 
-const isCommand = (s: string): s is CommandName => (COMMANDS as readonly string[]).includes(s);
+const FLAGS = allFlags();
+const SHORT = new Map([...FLAGS].flatMap(([name, f]) => (f.short ? [[f.short, name] as const] : [])));
+const SECRET_FLAG = /secret|access[-_]?key|password|token|signature/i;
+
+/** `--flag` as written when it is ours or a near-miss of one of ours; otherwise only its position. */
+function flagShown(name: string, position: number, vocabulary: readonly string[]): string {
+  return vocabulary.some((v) => closeEnough(name, v)) ? `'--${name}'` : `(argument ${position})`;
+}
+
+function didYouMean(typed: string, candidates: readonly string[], prefix = ''): string {
+  const c = closest(typed, candidates);
+  return c === undefined ? '' : `; did you mean '${prefix}${c}'?`;
+}
+
+type Seen = { name: string; position: number; value: string | boolean };
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   let command: CommandName | undefined;
-  const raw: Record<string, string | boolean> = {};
-  const positionals: string[] = [];
+  let subcommand: string | undefined;
+  const seen: Seen[] = [];
+  const positionals: { value: string; position: number }[] = [];
   let onlyPositionals = false;
+
+  const takeValue = (name: string, spec: FlagSpec, i: number): string => {
+    const next = argv[i + 1];
+    if (next === undefined || (next.startsWith('-') && next !== '-')) {
+      throw new UsageError(`--${name} needs a value (${spec.valueName ?? 'VALUE'}); for a value that starts with '-', write --${name}=VALUE`);
+    }
+    return next;
+  };
 
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
+    const position = i + 1;
     if (onlyPositionals || !arg.startsWith('-') || arg === '-') {
-      if (command === undefined && !onlyPositionals) {
-        if (!isCommand(arg)) throw new UsageError(`unknown command '${arg}' (try: ${COMMANDS.join(', ')})`);
-        command = arg;
-      } else positionals.push(arg);
+      if (command === undefined) command = commandNamed(arg, position);
+      else if (subcommand === undefined && positionals.length === 0 && COMMAND_TABLE[command].subcommands !== undefined) {
+        subcommand = subcommandNamed(command, arg, position);
+      } else positionals.push({ value: arg, position });
       continue;
     }
-    if (arg === '--') { onlyPositionals = true; continue; }
-    if (arg === '-h') { raw.help = true; continue; }
-    if (arg === '-V') { raw.version = true; continue; }
-    if (!arg.startsWith('--')) throw new UsageError(`unknown flag '${arg}'`);
+    if (arg === '--') {
+      onlyPositionals = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      i = shortCluster(arg, i, position, seen, takeValue);
+      continue;
+    }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    // Command flags are only known once the command is; a flag before the command must be global.
-    const spec = GLOBAL_FLAGS[name] ?? (command ? COMMAND_FLAGS[command][name] : undefined)
-      ?? (command === undefined ? findCommandFlagAhead(argv, i, name) : undefined);
-    if (!spec && /secret|access-key|password|token/.test(name)) {
-      throw new UsageError(`--${name} is not accepted: secrets never go in flags; use NCLOUD_ACCESS_KEY/NCLOUD_SECRET_KEY, ~/.ncloud/configure or 'apikey configure'`);
-    }
-    if (!spec) {
-      throw new UsageError(command ? `unknown flag '--${name}' for '${command}'` : `unknown flag '--${name}'`);
+    const spec = FLAGS.get(name);
+    if (spec === undefined) {
+      if (SECRET_FLAG.test(name)) {
+        throw new UsageError(`flags that carry secrets are not accepted (argument ${position}): secrets never go in flags; use NCLOUD_ACCESS_KEY/NCLOUD_SECRET_KEY, ~/.ncloud/configure or 'apikey configure'`);
+      }
+      const known = command === undefined ? [...FLAGS.keys()] : flagNamesFor(command, subcommand);
+      throw new UsageError(`unknown flag ${flagShown(name, position, known)}${command ? ` for '${command}'` : ''}${didYouMean(name, known, '--')}`, helpTopic(command, subcommand));
     }
     if (spec.kind === 'boolean') {
-      if (inline !== undefined) throw new UsageError(`--${name} does not take a value`);
-      raw[name] = true;
+      if (eq !== -1) throw new UsageError(`--${name} does not take a value`);
+      seen.push({ name, position, value: true });
       continue;
     }
-    let value = inline;
+    let value = eq === -1 ? undefined : arg.slice(eq + 1);
     if (value === undefined) {
-      const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) throw new UsageError(`--${name} needs a value (${spec.valueName ?? 'VALUE'})`);
-      value = next;
+      value = takeValue(name, spec, i);
       i++;
     }
-    raw[name] = value;
+    seen.push({ name, position, value });
   }
 
-  if (command && TAKES_ID.has(command)) {
-    if (positionals.length > 1) throw new UsageError(`'${command}' takes one <apiKeyId>, got ${positionals.length}`);
-  } else if (positionals.length > 0) {
-    throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const spec = command === undefined ? undefined : specFor(command, subcommand);
+  const topic = helpTopic(command, subcommand);
+  const raw: Record<string, string | boolean> = {};
+  for (const s of seen) {
+    if (!(s.name in GLOBAL_FLAGS) && !(spec !== undefined && s.name in spec.flags)) {
+      const where = command === undefined ? 'without a command' : `for '${topicText(command, subcommand)}'`;
+      throw new UsageError(`--${s.name} is not a flag ${where}${didYouMean(s.name, spec ? Object.keys(spec.flags) : [], '--')}`, topic);
+    }
+    raw[s.name] = s.value;
   }
-
   const global = toGlobal(raw);
   const flags: Record<string, string | boolean> = {};
-  if (command) {
-    for (const name of Object.keys(COMMAND_FLAGS[command])) {
-      const v = raw[name];
-      if (v !== undefined) flags[name] = v;
+  if (spec !== undefined) for (const name of Object.keys(spec.flags)) if (raw[name] !== undefined) flags[name] = raw[name];
+
+  const parsed: ParsedArgs = { command, global, flags, operands: [] };
+  if (subcommand !== undefined) parsed.subcommand = subcommand;
+  if (command !== undefined && spec !== undefined) {
+    const base: CommandSpec = COMMAND_TABLE[command];
+    if (base.subcommands !== undefined && subcommand === undefined && base.runsAlone !== true && !global.help) {
+      throw new UsageError(`'${command}' needs a subcommand: ${Object.keys(base.subcommands).join(', ')}`, topic);
     }
+    takeOperands(parsed, spec, positionals, topic);
     validateCommandFlags(command, flags);
-  }
-  const parsed: ParsedArgs = { command, global, flags };
-  const id = positionals[0];
-  if (id !== undefined) {
-    if (!/^[A-Za-z0-9]{1,64}$/.test(id)) throw new UsageError(`<apiKeyId> must be letters and digits only, got '${id}'`);
-    parsed.apiKeyId = id;
   }
   return parsed;
 }
 
-/** A command flag written before the command (`apikey --json list`) is accepted once we know the command. */
-function findCommandFlagAhead(argv: readonly string[], from: number, name: string): FlagSpec | undefined {
-  for (let j = from + 1; j < argv.length; j++) {
-    const a = argv[j] as string;
-    if (!a.startsWith('-') && isCommand(a)) return COMMAND_FLAGS[a][name];
+function commandNamed(word: string, position: number): CommandName {
+  if (isCommand(word)) return word;
+  const guess = closest(word, COMMANDS);
+  if (guess !== undefined) throw new UsageError(`unknown command '${word}'; did you mean '${guess}'?`);
+  throw new UsageError(`unknown command (argument ${position}); commands: ${COMMANDS.join(', ')}`);
+}
+
+function subcommandNamed(command: CommandName, word: string, position: number): string | undefined {
+  const subs = Object.keys(COMMAND_TABLE[command].subcommands ?? {});
+  if (subs.includes(word)) return word;
+  const guess = closest(word, subs);
+  const shown = guess !== undefined ? `'${word}'` : `(argument ${position})`;
+  throw new UsageError(`unknown ${command} subcommand ${shown}${guess !== undefined ? `; did you mean '${guess}'?` : `; subcommands: ${subs.join(', ')}`}`, command);
+}
+
+/** `-y`, `-n NAME`, `-nNAME`, `-yn NAME`: getopt's habit. */
+function shortCluster(arg: string, i: number, position: number, seen: Seen[], takeValue: (name: string, spec: FlagSpec, i: number) => string): number {
+  for (let k = 1; k < arg.length; k++) {
+    const letter = arg[k] as string;
+    const name = SHORT.get(letter);
+    const spec = name === undefined ? undefined : FLAGS.get(name);
+    if (name === undefined || spec === undefined) {
+      // A single letter is safe to repeat; anything longer may be a pasted value.
+      const shown = arg.length === 2 && /^[A-Za-z]$/.test(letter) ? `'-${letter}'` : `(argument ${position})`;
+      throw new UsageError(`unknown flag ${shown}; short flags: ${[...SHORT.keys()].map((s) => `-${s}`).join(' ')}`);
+    }
+    if (spec.kind === 'boolean') {
+      seen.push({ name, position, value: true });
+      continue;
+    }
+    const rest = arg.slice(k + 1);
+    if (rest !== '') {
+      seen.push({ name, position, value: rest.startsWith('=') ? rest.slice(1) : rest });
+      return i;
+    }
+    seen.push({ name, position, value: takeValue(name, spec, i) });
+    return i + 1;
   }
-  return undefined;
+  return i;
+}
+
+function takeOperands(parsed: ParsedArgs, spec: CommandSpec, positionals: { value: string; position: number }[], topic: string): void {
+  const where = topicText(parsed.command as CommandName, parsed.subcommand);
+  const operand = spec.operand;
+  if (operand === undefined) {
+    const first = positionals[0];
+    if (first !== undefined) throw new UsageError(`unexpected argument (argument ${first.position}): '${where}' takes no arguments`, topic);
+    return;
+  }
+  if (operand.kind === 'apiKeyId') {
+    if (positionals.length > 1) throw new UsageError(`'${where}' takes one <apiKeyId>, got ${positionals.length} arguments`, topic);
+    const id = positionals[0];
+    if (id !== undefined) {
+      if (!/^[A-Za-z0-9]{1,64}$/.test(id.value)) throw new UsageError(`<apiKeyId> (argument ${id.position}) must be 1-64 letters and digits`, topic);
+      parsed.apiKeyId = id.value;
+    }
+    return;
+  }
+  if (operand.kind === 'choice') {
+    const [first, second] = positionals;
+    if (second !== undefined) throw new UsageError(`'${where}' takes one <${operand.name}>, got ${positionals.length} arguments`, topic);
+    if (first === undefined) {
+      if (parsed.global.help) return;
+      throw new UsageError(`<${operand.name}> is required: one of ${operand.choices.join(', ')}`, topic);
+    }
+    if (!operand.choices.includes(first.value)) {
+      const guess = closest(first.value, operand.choices);
+      const shown = guess !== undefined ? `'${first.value}'` : `(argument ${first.position})`;
+      throw new UsageError(`<${operand.name}> ${shown} must be one of ${operand.choices.join(', ')}${guess !== undefined ? `; did you mean '${guess}'?` : ''}`, topic);
+    }
+    parsed.operands = [first.value];
+    return;
+  }
+  // help [command [subcommand]]
+  const [cmd, sub, extra] = positionals;
+  if (extra !== undefined) throw new UsageError(`unexpected argument (argument ${extra.position}): 'help' takes a command and a subcommand at most`, topic);
+  if (cmd === undefined) return;
+  const c = commandNamed(cmd.value, cmd.position);
+  parsed.operands = [c];
+  if (sub !== undefined) parsed.operands.push(subcommandNamed(c, sub.value, sub.position) as string);
+}
+
+function flagNamesFor(command: CommandName, subcommand: string | undefined): string[] {
+  return [...Object.keys(GLOBAL_FLAGS), ...Object.keys(specFor(command, subcommand).flags)];
+}
+
+const topicText = (command: CommandName, subcommand: string | undefined) => (subcommand ? `${command} ${subcommand}` : command);
+
+/** The `apikey … --help` a usage error points at. */
+function helpTopic(command: CommandName | undefined, subcommand: string | undefined): string {
+  return command === undefined ? '' : topicText(command, subcommand);
 }
 
 function toGlobal(raw: Record<string, string | boolean>): GlobalOptions {
@@ -179,18 +241,21 @@ function toGlobal(raw: Record<string, string | boolean>): GlobalOptions {
   }
   if (typeof raw.site === 'string') {
     if (raw.site !== 'public' && raw.site !== 'gov' && raw.site !== 'fin') {
-      throw new UsageError(`--site must be one of public, gov, fin (got '${raw.site}')`);
+      const guess = closest(raw.site, ['public', 'gov', 'fin']);
+      throw new UsageError(`--site must be one of public, gov, fin${guess !== undefined ? `; did you mean '${guess}'?` : ''}`);
     }
     g.site = raw.site;
   }
   if (typeof raw.endpoint === 'string') {
-    let url: URL;
+    let url: URL | undefined;
     try {
       url = new URL(raw.endpoint);
     } catch {
-      throw new UsageError(`--endpoint must be an http(s) URL (got '${raw.endpoint}')`);
+      url = undefined;
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('--endpoint must be an http(s) URL');
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      throw new UsageError('--endpoint must be an http(s) URL, e.g. https://apigateway.apigw.ntruss.com/api/v1');
+    }
     g.endpoint = raw.endpoint.replace(/\/+$/, '');
   }
   if (g.sandbox && g.endpoint) throw new UsageError('--sandbox and --endpoint cannot be used together');
@@ -200,12 +265,12 @@ function toGlobal(raw: Record<string, string | boolean>): GlobalOptions {
 function validateCommandFlags(command: CommandName, flags: Record<string, string | boolean>): void {
   if (command === 'list' && typeof flags.limit === 'string') {
     const n = Number(flags.limit);
-    if (!/^\d+$/.test(flags.limit) || n < 1 || n > 1000) throw new UsageError(`--limit must be an integer from 1 to 1000 (got '${flags.limit}')`);
+    if (!/^\d+$/.test(flags.limit) || n < 1 || n > 1000) throw new UsageError('--limit must be an integer from 1 to 1000', command);
   }
   if (command === 'sandbox' && typeof flags.port === 'string') {
     const n = Number(flags.port);
-    if (!/^\d+$/.test(flags.port) || n > 65535) throw new UsageError(`--port must be an integer from 0 to 65535 (got '${flags.port}')`);
+    if (!/^\d+$/.test(flags.port) || n > 65535) throw new UsageError('--port must be an integer from 0 to 65535', command);
   }
-  if (command === 'update' && flags.enable && flags.disable) throw new UsageError('--enable and --disable cannot be used together');
-  if (command === 'rotate' && flags.primary && flags.secondary) throw new UsageError('--primary and --secondary cannot be used together');
+  if (command === 'update' && flags.enable && flags.disable) throw new UsageError('--enable and --disable cannot be used together', command);
+  if (command === 'rotate' && flags.primary && flags.secondary) throw new UsageError('--primary and --secondary cannot be used together', command);
 }

@@ -7,6 +7,8 @@
 
 import { parseArgs, type ParsedArgs } from './args.ts';
 import { argv as processArgv, setExitCode, writeStdout } from './boot.ts';
+import { isCommand } from './command-table.ts';
+import type { Shell } from './completion.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { noColorEnv, processIo, type Io } from './io.ts';
 import { isInteractive } from './mode.ts';
@@ -24,13 +26,25 @@ export async function main(argv: readonly string[]): Promise<number> {
     printUsageError(io, e, argv.includes('--json'));
     return 2;
   }
-  // Help and version write straight to fd 1: creating the process.stdout stream is a measurable part of a ~40 ms run.
-  if (args.global.version) {
+  // Help, version and completion write straight to fd 1 before anything touches `process` (boot.ts says why):
+  // creating the process.stdout stream is a measurable part of a ~40 ms run, and none of them needs core.
+  if (args.global.help) {
+    writeStdout(args.command ? commandHelp(args.command, args.subcommand) : mainHelp());
+    return 0;
+  }
+  if (args.global.version || args.command === 'version') {
     writeStdout(`${VERSION}\n`);
     return 0;
   }
-  if (args.global.help) {
-    writeStdout(args.command ? commandHelp(args.command) : mainHelp());
+  if (args.command === 'help') {
+    const [topic, sub] = args.operands;
+    writeStdout(topic !== undefined && isCommand(topic) ? commandHelp(topic, sub) : mainHelp());
+    return 0;
+  }
+  if (args.command === 'completion') {
+    // Loaded only here: running from source (Deno), every module --help loads is a file read and a transpile.
+    const { completionScript } = await import('./completion.ts');
+    writeStdout(completionScript(args.operands[0] as Shell));
     return 0;
   }
   // chalk reads FORCE_COLOR at import time and ignores NO_COLOR, so translate before Ink can load.
@@ -64,7 +78,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 export function printUsageError(io: Io, e: UsageError, json: boolean): void {
   if (json) io.err(`${JSON.stringify({ error: { code: e.code, message: e.message } })}\n`);
-  else io.err(`error: ${e.message}\nRun 'apikey --help' for usage.\n`);
+  else io.err(`error: ${e.message}\n${e.pointer}\n`);
 }
 
 // No top-level await, so this entry also builds as CommonJS for Node's bin (scripts/build.mjs says why). A failure

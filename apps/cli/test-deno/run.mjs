@@ -88,6 +88,29 @@ test('list --all --debug finds the key; debug lines carry no secrets', async () 
   assert(!r.stderr.includes(SECRET_KEY) && !/[A-Za-z0-9+/]{43}=/.test(r.stderr), 'secret or signature in debug log');
 });
 
+test('auth status exits 0 after one signed GET /api-keys?limit=1 and reports the clock skew from the Date header', async () => {
+  const before = emulator.inspect.requests().length;
+  const r = await runDeno(['auth', 'status', '--json']);
+  assert(r.code === 0, `exit ${r.code}: ${r.stderr}`);
+  const s = JSON.parse(r.stdout);
+  assert(s.authenticated === true && s.signedCall.status === 200, r.stdout);
+  assert(typeof s.clockSkewMs === 'number' && Math.abs(s.clockSkewMs) < 1500, `skew ${s.clockSkewMs}`);
+  assert(s.endpoint.source === 'NCLOUD_APIGW_ENDPOINT', r.stdout);
+  assert(!r.stdout.includes(SECRET_KEY) && !r.stdout.includes(ACCESS_KEY), 'a credential was printed');
+  const seen = emulator.inspect.requests().slice(before).map((q) => `${q.method} ${q.target}`);
+  assert(seen.join() === 'GET /api/v1/api-keys?limit=1', seen.join());
+});
+
+test('a stray argument is not echoed, and completion prints a script bash can parse', async () => {
+  const r = await runDeno(['list', SECRET_KEY]);
+  assert(r.code === 2 && r.stderr.startsWith('error: unexpected argument (argument 2)'), r.stderr);
+  assert(!r.stderr.includes(SECRET_KEY), 'the stray argument was echoed');
+  const c = await runDeno(['completion', 'bash']);
+  assert(c.code === 0 && c.stdout.includes('complete -F _apikey apikey'), c.stderr);
+  const parsed = spawnSync('bash', ['-n'], { input: c.stdout, encoding: 'utf8' });
+  assert(parsed.status === 0, parsed.stderr);
+});
+
 test('sandbox --port 0 serves the emulator and stops on SIGTERM', async () => {
   const child = spawn(deno, ['run', '-A', '--no-prompt', main, 'sandbox', '--port', '0'], { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

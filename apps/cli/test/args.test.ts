@@ -29,7 +29,7 @@ describe('parseArgs', () => {
     [['create', '--json=yes'], '--json does not take a value'],
     [['list', '--limit', '0'], '--limit must be an integer from 1 to 1000'],
     [['sandbox', '--port', '70000'], '--port must be an integer from 0 to 65535'],
-    [['list', '--site', 'moon'], "--site must be one of public, gov, fin (got 'moon')"],
+    [['list', '--site', 'moon'], '--site must be one of public, gov, fin'],
     [['list', '--endpoint', 'ftp://x'], '--endpoint must be an http(s) URL'],
     [['update', 'abc', '--enable', '--disable'], '--enable and --disable cannot be used together'],
     [['configure', '--secret-key', 'S'], 'secrets never go in flags'],

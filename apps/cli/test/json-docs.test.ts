@@ -1,13 +1,13 @@
 // docs/cli-json.md is the contract for `--json`: its JSON Schemas are read from the doc and every command's real
 // output (over HTTP against the emulator) is checked against them, so doc and behaviour cannot drift apart.
 
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { envFor, REPO_ROOT, runCli, startEmulator, type Served } from './helpers.ts';
+import { envFor, REPO_ROOT, runCli, startEmulator, tempHome, type Served } from './helpers.ts';
 
 type Schema = {
-  $id?: string; $ref?: string; type?: string; const?: unknown; required?: string[]; additionalProperties?: boolean;
+  $id?: string; $ref?: string; type?: string | string[]; const?: unknown; required?: string[]; additionalProperties?: boolean;
   properties?: Record<string, Schema>; items?: Schema; minLength?: number; pattern?: string;
 };
 
@@ -23,9 +23,12 @@ function check(value: unknown, schema: Schema, at = '$'): string[] {
     const target = schemas.get(schema.$ref);
     return target ? check(value, target, at) : [`${at}: unknown $ref ${schema.$ref}`];
   }
+  const types = schema.type === undefined ? undefined : ([] as string[]).concat(schema.type);
+  // A nullable field ("type": [..., "null"]) that is null needs no other check.
+  if (value === null && types?.includes('null')) return [];
   if ('const' in schema && value !== schema.const) return [`${at}: expected ${JSON.stringify(schema.const)}`];
   const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-  if (schema.type !== undefined && !(schema.type === kind || (schema.type === 'integer' && Number.isInteger(value)))) return [`${at}: expected ${schema.type}, got ${kind}`];
+  if (types !== undefined && !types.some((t) => t === kind || (t === 'integer' && Number.isInteger(value)))) return [`${at}: expected ${types.join(' or ')}, got ${kind}`];
   const out: string[] = [];
   if (typeof value === 'string') {
     if (schema.minLength !== undefined && value.length < schema.minLength) out.push(`${at}: shorter than ${schema.minLength}`);
@@ -62,13 +65,15 @@ const valid = (doc: unknown, id: string) => expect(check(doc, { $ref: id })).toE
 
 describe('docs/cli-json.md', () => {
   it('has a schema for every documented shape', () => {
-    expect([...schemas.keys()].sort()).toEqual(['api-key', 'delete', 'dry-run', 'error', 'key-list']);
+    expect([...schemas.keys()].sort()).toEqual(['api-key', 'auth-status', 'delete', 'dry-run', 'error', 'key-list', 'profile-list', 'setting']);
   });
 
   it('the schemas reject what they should (the checker is not a rubber stamp)', () => {
     expect(check({ apiKeyId: 'x', extra: 1 }, { $ref: 'api-key' })).not.toEqual([]);
     expect(check([{ apiKeyName: 'no id' }], { $ref: 'key-list' })).not.toEqual([]);
     expect(check({ apiKeyId: 'x', deleted: false }, { $ref: 'delete' })).not.toEqual([]);
+    expect(check([{ profile: 'p', active: true, accessKey: 'AKPLAIN', secretKey: 'SK', site: null, endpoint: null }], { $ref: 'profile-list' })).not.toEqual([]);
+    expect(check([{ profile: 'p', active: true, accessKey: null, secretKey: null, site: null, endpoint: null }], { $ref: 'profile-list' })).toEqual([]);
   });
 
   it('every command\'s --json output matches its schema', async () => {
@@ -84,6 +89,18 @@ describe('docs/cli-json.md', () => {
     valid(list.doc, 'key-list');
     valid((await json(['create', '--name', 'dry', '--dry-run', '--json'])).doc, 'dry-run');
     valid((await json(['delete', id, '--yes', '--json'])).doc, 'delete');
+    const status = await json(['auth', 'status', '--json']);
+    expect(status.code).toBe(0);
+    valid(status.doc, 'auth-status');
+    const refused = await runCli(['auth', 'status', '--json'], { env: envFor(server, { NCLOUD_SECRET_KEY: 'wrong-secret-0123456789' }) });
+    expect(refused.code).toBe(3);
+    valid(JSON.parse(refused.stdout), 'auth-status');
+    const home = tempHome();
+    mkdirSync(join(home, '.ncloud'), { recursive: true });
+    writeFileSync(join(home, '.ncloud', 'configure'), 'ncloud_access_key_id=AKTOPLEVEL000000ABCD\nncloud_secret_access_key=SKx\n[half]\napikey_site=gov\n', { mode: 0o600 });
+    const profiles = await runCli(['configure', 'list', '--json'], { home });
+    expect(profiles.code).toBe(0);
+    valid(JSON.parse(profiles.stdout), 'profile-list');
     for (const failing of [['show', id, '--json'], ['create', '--name', '', '--json'], ['list', '--bogus', '--json']]) {
       const r = await json(failing, 'stderr');
       expect(r.code).not.toBe(0);

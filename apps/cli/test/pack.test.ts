@@ -68,6 +68,11 @@ describe('the packed CLI', () => {
     expect(key.apiKeyName).toBe('from-tarball');
     expect(key.primaryKey).toMatch(/^[A-Za-z0-9]{40}$/);
 
+    // The completion generator is its own chunk; the tarball carries it.
+    const completion = run(apikey, ['completion', 'bash'], { cwd: tmp, env });
+    expect(completion.status, completion.stderr).toBe(0);
+    expect(completion.stdout).toContain('complete -F _apikey apikey');
+
     // The same installed files run on Deno, as the README says.
     const deno = join(REPO_ROOT, 'node_modules', 'deno', process.platform === 'win32' ? 'deno.exe' : 'deno');
     const onDeno = run(deno, ['run', '-A', '--no-prompt', join(prefix, 'lib', 'node_modules', '@apikey', 'cli', 'bin', 'apikey.mjs'), '--sandbox', 'list', '--json'], { cwd: tmp, env });

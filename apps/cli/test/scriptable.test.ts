@@ -48,15 +48,25 @@ describe('create', () => {
     expect(r.stdout).not.toMatch(/\u001B\[/);
   });
 
-  it('--dry-run validates and prints the request but the emulator sees nothing', async () => {
+  it('--dry-run checks the credentials with one signed read call and prints the request, but creates nothing', async () => {
     const r = await runCli(['create', '--name', 'dry', '--description', 'd', '--dry-run', '--json'], { env: env() });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       dryRun: true,
       request: { method: 'POST', url: `${server.url}/api-keys`, body: { apiKeyName: 'dry', apiKeyDescription: 'd' } },
+      credentialsCheck: { method: 'GET', path: '/api/v1/api-keys?limit=1', status: 200 },
     });
-    expect(seen()).toEqual([]);
+    expect(seen()[0]).toMatchObject({ method: 'GET', target: '/api/v1/api-keys?limit=1', status: 200 });
+    expect(seen().every((q) => q.method === 'GET')).toBe(true);
     expect(server.emulator.inspect.keys().some((k) => k.apiKeyName === 'dry')).toBe(false);
+  });
+
+  it('--dry-run with a wrong secret exits 3: it validates the credentials, as it says', async () => {
+    const r = await runCli(['create', '--name', 'dry', '--dry-run'], { env: envFor(server, { NCLOUD_SECRET_KEY: 'wrong-secret-value' }) });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: .*401/);
+    expect(seen().map((q) => [q.method, q.status])).toEqual([['GET', 401]]);
   });
 
   it.each([
@@ -137,13 +147,13 @@ describe('exit codes and error output', () => {
   });
 
   it.each([
-    [['list', '--bogus'], "'--bogus'"],
+    [['list', '--bogus'], 'unknown flag (argument 2)'],
     [['create', '--name'], '--name needs a value'],
     [['list', '--limit', 'ten'], '--limit'],
     [['list', '--site', 'mars'], '--site'],
     [['rotate', 'abcdefghij', '--primary', '--secondary', '--yes'], '--primary and --secondary'],
     [['create', '--secret-key', 'x'], 'secrets never go in flags'],
-    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['frobnicate'], 'unknown command (argument 1)'],
   ])('exits 2 on bad usage %j naming the problem', async (args, text) => {
     const r = await runCli(args, { env: env() });
     expect(r.code).toBe(2);

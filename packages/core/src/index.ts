@@ -96,6 +96,7 @@ export {
   type ResolveCredentialsInput,
   type ResolvedCredentials,
   type CredentialSource,
+  type SettingSource,
 } from './credentials/index.ts';
 
 export { redact, redactValue, isSensitiveKey, MASK } from './redact.ts';

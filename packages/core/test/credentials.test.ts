@@ -48,7 +48,7 @@ describe('resolveCredentials', () => {
     for (const [ak, sk] of [['NCLOUD_ACCESS_KEY', 'NCLOUD_SECRET_KEY'], ['NCLOUD_ACCESS_KEY_ID', 'NCLOUD_SECRET_ACCESS_KEY']] as const) {
       const r = resolveCredentials({ env: { [ak]: 'ENV_AK', [sk]: 'ENV_SK' }, configureFileText: FILE });
       assert.deepEqual(r.credentials, { accessKey: 'ENV_AK', secretKey: 'ENV_SK' });
-      assert.deepEqual(r.source, { accessKey: 'env', secretKey: 'env' });
+      assert.deepEqual([r.source.accessKey, r.source.secretKey], ['env', 'env']);
     }
   });
 
@@ -60,7 +60,7 @@ describe('resolveCredentials', () => {
   it('falls back profile section → [DEFAULT] key by key', () => {
     const r = resolveCredentials({ flags: { profile: 'project' }, env: {}, configureFileText: FILE });
     assert.deepEqual(r.credentials, { accessKey: 'PROJECT_AK', secretKey: 'DEFAULT_SK==with=equals' });
-    assert.deepEqual(r.source, { accessKey: 'profile', secretKey: 'default' });
+    assert.deepEqual([r.source.accessKey, r.source.secretKey], ['profile', 'default']);
     assert.equal(r.profile, 'project');
   });
 
@@ -89,6 +89,38 @@ describe('resolveCredentials', () => {
     const env = { NCLOUD_ACCESS_KEY: 'a', NCLOUD_SECRET_KEY: 'b' };
     assert.throws(() => resolveCredentials({ env: { ...env, NCLOUD_SITE: 'mars' } }), (e: ApiKeyError) => e.code === 'ERR_APIKEY_INPUT' && /public, gov, fin/.test(e.message));
     assert.throws(() => resolveCredentials({ env: { ...env, NCLOUD_APIGW_ENDPOINT: 'nope' } }), (e: ApiKeyError) => e.code === 'ERR_APIKEY_INPUT');
+  });
+
+  it('says where the profile, site and endpoint came from: flag, env, the profile section, [DEFAULT] or built-in', () => {
+    const env = { NCLOUD_ACCESS_KEY: 'a', NCLOUD_SECRET_KEY: 'b' };
+    const none = resolveCredentials({ env });
+    assert.deepEqual([none.source.profile, none.source.site, none.source.endpoint], ['built-in', 'built-in', 'built-in']);
+    const file = resolveCredentials({ env: { ...env, NCLOUD_PROFILE: 'project' }, configureFileText: FILE });
+    assert.deepEqual([file.source.profile, file.source.site, file.source.endpoint], ['env', 'profile', 'profile']);
+    const flags = resolveCredentials({ flags: { profile: 'project', site: 'fin', endpoint: 'http://127.0.0.1:2/api/v1' }, env, configureFileText: FILE });
+    assert.deepEqual([flags.source.profile, flags.source.site, flags.source.endpoint], ['flag', 'flag', 'flag']);
+    const fromEnv = resolveCredentials({ env: { ...env, NCLOUD_SITE: 'gov', NCLOUD_APIGW_ENDPOINT: 'http://127.0.0.1:1/api/v1' } });
+    assert.deepEqual([fromEnv.source.site, fromEnv.source.endpoint], ['env', 'env']);
+    const fromDefault = resolveCredentials({ env, configureFileText: '[DEFAULT]\napikey_site = gov\n' });
+    assert.equal(fromDefault.source.site, 'default');
+  });
+
+  it('a bad site names the variable (or flag, or file key) that set it, once', () => {
+    const env = { NCLOUD_ACCESS_KEY: 'a', NCLOUD_SECRET_KEY: 'b' };
+    const fails = (input: Parameters<typeof resolveCredentials>[0]) => {
+      try {
+        resolveCredentials(input);
+      } catch (e) {
+        return e as ApiKeyError & { issues: { path: string }[] };
+      }
+      throw new Error('expected an error');
+    };
+    const e = fails({ env: { ...env, NCLOUD_SITE: 'mars' } });
+    assert.equal(e.message, 'NCLOUD_SITE must be one of public, gov, fin (got "mars")');
+    assert.equal(e.issues[0]?.path, 'NCLOUD_SITE');
+    assert.match(fails({ flags: { site: 'moon' }, env }).message, /^--site must be/);
+    assert.match(fails({ env, configureFileText: '[DEFAULT]\napikey_site = moon\n' }).message, /^apikey_site in \[DEFAULT\] of ~\/\.ncloud\/configure must be/);
+    assert.match(fails({ env: { ...env, NCLOUD_APIGW_ENDPOINT: 'nope' } }).message, /NCLOUD_APIGW_ENDPOINT must be an absolute http\(s\) URL/);
   });
 
   it('missing credentials name both env vars and `apikey configure`, and say what is missing', () => {
@@ -129,7 +161,7 @@ describe('resolveCredentials', () => {
     const env = { NCLOUD_ACCESS_KEY: 'ENV_AK', NCLOUD_SECRET_KEY: 'ENV_SK' };
     const byFlag = resolveCredentials({ flags: { profile: 'project' }, env, configureFileText: FILE });
     assert.deepEqual(byFlag.credentials, { accessKey: 'PROJECT_AK', secretKey: 'DEFAULT_SK==with=equals' });
-    assert.deepEqual(byFlag.source, { accessKey: 'profile', secretKey: 'default' });
+    assert.deepEqual([byFlag.source.accessKey, byFlag.source.secretKey], ['profile', 'default']);
     const byEnv = resolveCredentials({ env: { ...env, NCLOUD_PROFILE: 'project' }, configureFileText: FILE });
     assert.deepEqual(byEnv.credentials, { accessKey: 'ENV_AK', secretKey: 'ENV_SK' });
   });

@@ -206,6 +206,8 @@ export function createNcpEmulator(opts: NcpEmulatorOptions = {}): NcpEmulator {
       }
     }
     res.headers.set('x-ncp-trace-id', traceId);
+    // Like any HTTP server, NCP dates its answers; from the emulator's clock, so a skewed clock shows as skew.
+    res.headers.set('date', new Date(now()).toUTCString());
     entry.status = res.status;
     line(String(res.status));
     return res;

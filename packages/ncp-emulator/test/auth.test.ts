@@ -180,3 +180,16 @@ describe('signature v2 verification', () => {
     );
   });
 });
+
+describe('Date header', () => {
+  test('every answer, accepted or refused, is dated by the emulator clock, so a skewed clock is visible to clients', async () => {
+    const h = harness();
+    h.clock.set(T0 + 7 * 60_000);
+    const ok = await call(h, 'GET', LIST, { timestamp: String(T0 + 7 * 60_000) });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get('date'), new Date(T0 + 7 * 60_000).toUTCString());
+    const refused = await call(h, 'GET', LIST, { timestamp: String(T0) });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('date'), new Date(T0 + 7 * 60_000).toUTCString());
+  });
+});

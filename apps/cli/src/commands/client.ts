@@ -18,7 +18,12 @@ export type ClientSetup = {
   profile?: string;
 };
 
-type Options = { signal?: AbortSignal; log?: (line: string) => void };
+type Options = {
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  /** Wraps the fetch the client sends through (after signing), e.g. to read the Date header of answers. */
+  wrapFetch?: (inner: typeof fetch) => typeof fetch;
+};
 
 export async function setupClient(g: GlobalOptions, io: Io, o: Options = {}): Promise<ClientSetup> {
   const onEvent = o.log ? debugLogger(o.log) : undefined;
@@ -29,7 +34,7 @@ export async function setupClient(g: GlobalOptions, io: Io, o: Options = {}): Pr
     const client = createApiGatewayClient({
       credentials: { ...SANDBOX_CREDENTIALS },
       endpoint: SANDBOX_ENDPOINT,
-      fetch: sandboxFetch,
+      fetch: o.wrapFetch ? o.wrapFetch(sandboxFetch) : sandboxFetch,
       ...(o.signal ? { signal: o.signal } : {}),
       ...(onEvent ? { onEvent } : {}),
     });
@@ -42,6 +47,7 @@ export async function setupClient(g: GlobalOptions, io: Io, o: Options = {}): Pr
     freshConnectionFetch: createNcpConnections().freshConnectionFetch,
     site: resolved.site,
     ...(resolved.endpoint ? { endpoint: resolved.endpoint } : {}),
+    ...(o.wrapFetch ? { fetch: o.wrapFetch((input, init) => globalThis.fetch(input, init)) } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(onEvent ? { onEvent } : {}),
   });

@@ -4,8 +4,11 @@
 import process from 'node:process';
 import type { ParsedArgs } from '../args.ts';
 import type { Io } from '../io.ts';
+import { runAuthStatus } from './auth-status.ts';
+import { runConfigureList } from './configure-list.ts';
 import { runConfigure } from './configure.ts';
 import { reportError } from './errors.ts';
+import { endpointOrigin } from './origin.ts';
 import { runSandbox } from './sandbox.ts';
 import { scriptable } from './scriptable.ts';
 
@@ -14,14 +17,17 @@ export async function runCommand(args: ParsedArgs, io: Io): Promise<number> {
   try {
     switch (args.command) {
       case 'configure':
+        if (args.subcommand === 'list') return runConfigureList(args, io);
         return await runConfigure(args, io);
+      case 'auth':
+        return await withInterrupt((signal) => runAuthStatus(args, io, signal));
       case 'sandbox':
         return await runSandbox(args, io);
       default:
         return await withInterrupt((signal) => scriptable(args, io, signal));
     }
   } catch (e) {
-    return reportError(io, e, json);
+    return reportError(io, e, { json, debug: args.global.debug, endpoint: () => endpointOrigin(args.global, io) });
   }
 }
 

@@ -2,13 +2,15 @@
 // destructive ones need --yes, --json prints only the document on stdout (shapes: docs/cli-json.md). Text
 // output shows NCP's strings through printable() (output.ts), so stored escape sequences are never run.
 
-import { createApiKeyInputSchema, countCodePoints, validateApiKeyDescription, validateApiKeyName, siteEndpoint, type ApiGatewayClient, type ApiKey } from '@apikey/core';
+import { createApiKeyInputSchema, countCodePoints, validateApiKeyDescription, validateApiKeyName, type ApiGatewayClient, type ApiKey } from '@apikey/core';
 import type { ParsedArgs } from '../args.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
-import { resolveFromEnvironment, setupClient } from './client.ts';
+import { recordedClient, signedReadCall } from './auth-status.ts';
+import { setupClient } from './client.ts';
 import { EXIT } from './errors.ts';
 import { keyDetails, keyRows, keyTable, printable, STORE_NOTE, style } from './output.ts';
+import { warnIfNameTaken } from './same-name.ts';
 
 const NOT_INTERACTIVE = 'when not running interactively';
 
@@ -35,9 +37,11 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
       checkName(name, '--name');
       checkDescription(description);
       const input = createApiKeyInputSchema.parse({ apiKeyName: name, apiKeyDescription: description });
-      if (flags['dry-run'] === true) return dryRun(args, io, input);
+      if (flags['dry-run'] === true) return dryRun(args, io, input, signal);
+      const c = await client();
+      await warnIfNameTaken(c, input.apiKeyName, io, signal);
       // A fresh random operation id: the create stays exact however its requests fail (core: create-key.ts).
-      const key = await (await client()).createApiKey(input, { signal, operationId: crypto.randomUUID() });
+      const key = await c.createApiKey(input, { signal, operationId: crypto.randomUUID() });
       if (json) print(key);
       else io.out(`${s.bold(`Created API key "${printable(key.apiKeyName ?? input.apiKeyName)}"`)}\n${keyDetails(key, { showKeys: true })}\n\n${s.yellow(STORE_NOTE)}\n`);
       return EXIT.ok;
@@ -114,6 +118,10 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
     }
     case 'configure':
     case 'sandbox':
+    case 'auth':
+    case 'completion':
+    case 'help':
+    case 'version':
     case undefined:
       throw new Error(`'${String(command)}' is not a scriptable command`);
   }
@@ -152,14 +160,18 @@ function checkFilter(filter: string): void {
   }
 }
 
-function dryRun(args: ParsedArgs, io: Io, input: { apiKeyName: string; apiKeyDescription?: string | undefined }): number {
-  let endpoint = 'http://sandbox.invalid/api/v1';
-  if (!args.global.sandbox) {
-    const resolved = resolveFromEnvironment(args.global, io);
-    endpoint = resolved.endpoint ?? siteEndpoint(resolved.site);
+/** Checks the input and, with the same signed read call as `auth status`, the credentials; creates nothing. */
+async function dryRun(args: ParsedArgs, io: Io, input: { apiKeyName: string; apiKeyDescription?: string | undefined }, signal: AbortSignal): Promise<number> {
+  const { setup, exchanges } = await recordedClient(args, io, signal);
+  await signedReadCall(setup.client, signal);
+  await warnIfNameTaken(setup.client, input.apiKeyName, io, signal);
+  const check = exchanges[0];
+  const request = { method: 'POST', url: `${setup.endpoint}/api-keys`, body: input };
+  const credentialsCheck = { method: check?.method ?? 'GET', path: check?.path ?? '', status: check?.status ?? 0 };
+  if (args.flags.json === true) io.out(`${JSON.stringify({ dryRun: true, request, credentialsCheck }, null, 2)}\n`);
+  else {
+    io.out(`Dry run: would send\n  POST ${request.url}\n  ${JSON.stringify(input)}\n`);
+    io.out(`Credentials: NCP accepted a signed ${credentialsCheck.method} ${credentialsCheck.path} (HTTP ${credentialsCheck.status}).\nNothing was created.\n`);
   }
-  const request = { method: 'POST', url: `${endpoint}/api-keys`, body: input };
-  if (args.flags.json === true) io.out(`${JSON.stringify({ dryRun: true, request }, null, 2)}\n`);
-  else io.out(`Dry run: would send\n  POST ${request.url}\n  ${JSON.stringify(input)}\nNothing was sent.\n`);
   return EXIT.ok;
 }

@@ -13,6 +13,8 @@ import { printable } from '../text/printable.ts';
 import { DEFAULT_SECTION, parseNcloudConfigure } from './configure-file.ts';
 
 export type CredentialSource = 'env' | 'profile' | 'default';
+/** Where a setting came from: a flag, the environment, the selected profile's section, [DEFAULT], or nowhere. */
+export type SettingSource = 'flag' | CredentialSource | 'built-in';
 
 export type ResolveCredentialsInput = {
   flags?: { profile?: string | undefined; site?: string | undefined; endpoint?: string | undefined };
@@ -25,7 +27,7 @@ export type ResolvedCredentials = {
   site: Site;
   endpoint?: string;
   profile: string;
-  source: { accessKey: CredentialSource; secretKey: CredentialSource };
+  source: { accessKey: CredentialSource; secretKey: CredentialSource; profile: SettingSource; site: SettingSource; endpoint: SettingSource };
 };
 
 // The short spellings come first: they are what terraform-provider-ncloud and our docs use.
@@ -51,6 +53,7 @@ export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCred
   const flags = input.flags ?? {};
   const flagProfile = nonEmpty(flags.profile);
   const explicitProfile = flagProfile ?? nonEmpty(env['NCLOUD_PROFILE']);
+  const profileSource: SettingSource = flagProfile !== undefined ? 'flag' : explicitProfile !== undefined ? 'env' : 'built-in';
   const profile = explicitProfile ?? DEFAULT_SECTION;
   const file = input.configureFileText === undefined ? new Map<string, Map<string, string>>() : parseNcloudConfigure(input.configureFileText);
   if (explicitProfile !== undefined && !file.has(explicitProfile)) {
@@ -90,20 +93,38 @@ export function resolveCredentials(input: ResolveCredentialsInput): ResolvedCred
     );
   }
 
-  const siteRaw = nonEmpty(flags.site) ?? nonEmpty(env['NCLOUD_SITE']) ?? fromFile('apikey_site')?.value ?? 'public';
-  const site = siteRaw.toLowerCase();
+  // A setting comes from the first of flag → env → profile file; its source names it in errors and status output.
+  const setting = (flag: string | undefined, envName: string, fileKey: string): { value: string; source: SettingSource; name: string } | undefined => {
+    const f = nonEmpty(flag);
+    if (f !== undefined) return { value: f, source: 'flag', name: `--${fileKey.replace('apikey_', '')}` };
+    const e = nonEmpty(env[envName]);
+    if (e !== undefined) return { value: e, source: 'env', name: envName };
+    const p = fromFile(fileKey);
+    if (p !== undefined) return { ...p, name: `${fileKey} in [${p.source === 'profile' ? profile : DEFAULT_SECTION}] of ~/.ncloud/configure` };
+    return undefined;
+  };
+  const siteSetting = setting(flags.site, 'NCLOUD_SITE', 'apikey_site');
+  const site = (siteSetting?.value ?? 'public').toLowerCase();
   if (!isSite(site)) {
-    throw new InputError([{ path: 'site', message: `site must be one of public, gov, fin (got ${JSON.stringify(siteRaw)})` }]);
+    const name = siteSetting?.name ?? 'site';
+    const message = `${name} must be one of public, gov, fin (got ${JSON.stringify(siteSetting?.value)})`;
+    throw new InputError([{ path: name, message }], message);
   }
-  const endpointRaw = nonEmpty(flags.endpoint) ?? nonEmpty(env['NCLOUD_APIGW_ENDPOINT']) ?? fromFile('apikey_endpoint')?.value;
+  const endpointSetting = setting(flags.endpoint, 'NCLOUD_APIGW_ENDPOINT', 'apikey_endpoint');
 
   const out: ResolvedCredentials = {
     credentials: { accessKey: accessKey.value, secretKey: secretKey.value },
     site,
     profile,
-    source: { accessKey: accessKey.source, secretKey: secretKey.source },
+    source: {
+      accessKey: accessKey.source,
+      secretKey: secretKey.source,
+      profile: profileSource,
+      site: siteSetting?.source ?? 'built-in',
+      endpoint: endpointSetting?.source ?? 'built-in',
+    },
   };
-  if (endpointRaw !== undefined) out.endpoint = normaliseEndpoint(endpointRaw);
+  if (endpointSetting !== undefined) out.endpoint = normaliseEndpoint(endpointSetting.value, endpointSetting.name);
   return out;
 }
 
