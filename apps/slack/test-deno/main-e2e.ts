@@ -70,11 +70,15 @@ export async function runMainE2E(o: { command: string; args: string[]; label: st
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
 
     let port = 0;
-    await step(`${o.label}: starts and answers GET /healthz`, async () => {
+    await step(`${o.label}: starts and answers GET /healthz, /readyz and /metrics`, async () => {
       const m = await waitFor('ready line', () => /listening on port (\d+)/.exec(output) ?? undefined, 60_000);
       port = Number(m[1]);
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       assert(res.status === 200, `healthz answered ${res.status}`);
+      const ready = await waitFor('readyz 200', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined), 10_000);
+      assert(ready, 'readyz never answered 200');
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      assert(metrics.status === 200 && (await metrics.text()).includes('apikey_requests{state="pending"} 0'), 'metrics not served');
     });
 
     const driver = createSlackDriver({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET, standIn });
