@@ -35,7 +35,7 @@ export function createHealthRoutes(o: {
       timer = setTimeout(() => resolve({ ok: false, detail: `no answer within ${o.storeTimeoutMs ?? 2000} ms` }), o.storeTimeoutMs ?? 2000);
     });
     try {
-      return await Promise.race([o.store.stats(o.now()).then((): Check => ({ ok: true })), timeout]);
+      return await Promise.race([o.store.outboxStats(o.now()).then((): Check => ({ ok: true })), timeout]);
     } catch (err) {
       // The driver's message, not the URL: it may carry a password.
       return { ok: false, detail: err instanceof Error ? err.name : 'error' };

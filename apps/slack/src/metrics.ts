@@ -39,7 +39,6 @@ export function createMetrics(o: { store: RequestStore; now: () => number; prefi
 
   const requests = new client.Gauge({ name: `${p}requests`, help: 'Key requests in the store, by state', labelNames: ['state'], registers });
   const outboxDepth = new client.Gauge({ name: `${p}outbox_depth`, help: 'Outbox items not done yet (due now or scheduled for a retry)', registers });
-  const outboxDue = new client.Gauge({ name: `${p}outbox_due`, help: 'Outbox items due now and not done', registers });
   const outboxAge = new client.Gauge({ name: `${p}outbox_oldest_due_age_seconds`, help: 'How long the longest-waiting due outbox item has been due (0 when none)', registers });
   const storeUp = new client.Gauge({ name: `${p}store_up`, help: '1 when the last scrape could read the store', registers });
   const transitions = new client.Counter({ name: `${p}transitions_total`, help: 'Request state changes made by this replica, by new state', labelNames: ['to'], registers });
@@ -71,11 +70,11 @@ export function createMetrics(o: { store: RequestStore; now: () => number; prefi
     contentType: registry.contentType,
     async render() {
       try {
-        const s = await o.store.stats(o.now());
-        for (const state of REQUEST_STATES) requests.set({ state }, s.requestsByState[state] ?? 0);
-        outboxDepth.set(s.outboxDepth);
-        outboxDue.set(s.outboxDue);
-        outboxAge.set(s.oldestDueAt === undefined ? 0 : Math.max(0, (o.now() - s.oldestDueAt) / 1000));
+        const now = o.now();
+        const [byState, outbox] = await Promise.all([o.store.countByState(), o.store.outboxStats(now)]);
+        for (const state of REQUEST_STATES) requests.set({ state }, byState[state] ?? 0);
+        outboxDepth.set(outbox.depth);
+        outboxAge.set(outbox.oldestDueAt === undefined ? 0 : Math.max(0, (now - outbox.oldestDueAt) / 1000));
         storeUp.set(1);
       } catch {
         storeUp.set(0);
@@ -125,7 +124,8 @@ export function createMetrics(o: { store: RequestStore; now: () => number; prefi
         listAudit: (requestId) => store.listAudit(requestId),
         enqueue: (requestId, items) => store.enqueue(requestId, items),
         listOutbox: (requestId) => store.listOutbox(requestId),
-        stats: (now) => store.stats(now),
+        outboxStats: (now) => store.outboxStats(now),
+        countByState: () => store.countByState(),
         close: () => store.close(),
         createRequest: (input, actor) => timed('createRequest', () => store.createRequest(input, actor)),
         getRequest: (id) => timed('getRequest', () => store.getRequest(id)),

@@ -31,7 +31,12 @@ beforeAll(async () => {
   ncp = await startNcp();
   inner = await openRequestStore({ dataDir: 'memory://' });
   // The real store, except that the test can make it stop answering (as a database that went away would).
-  const store: RequestStore = { ...inner, stats: (now) => (storeDown ? Promise.reject(new Error('connection refused')) : inner.stats(now)) };
+  const down = () => Promise.reject(new Error('connection refused'));
+  const store: RequestStore = {
+    ...inner,
+    outboxStats: (now) => (storeDown ? down() : inner.outboxStats(now)),
+    countByState: () => (storeDown ? down() : inner.countByState()),
+  };
   app = await startApp({ standIn, ncp, store });
   base = app.url.replace('/slack/events', '');
 }, 60_000);
@@ -96,7 +101,7 @@ describe('service endpoints', () => {
     const denied = await submitRequest(app, standIn, { name: 'metrics-no' });
     await decideViaSlack(app, standIn, { userId: APPROVER, message: denied.message, decision: 'deny', text: 'not needed' });
     await waitFor('delivered', async () => (await app.store.getRequest(approved.request.id))?.state === 'delivered' || undefined);
-    await waitFor('outbox drained', async () => (await app.store.stats(Date.now())).outboxDepth === 0 || undefined);
+    await waitFor('outbox drained', async () => (await app.store.outboxStats(Date.now())).depth === 0 || undefined);
 
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);

@@ -82,13 +82,6 @@ export type OutboxStats = {
   oldestDueAt?: number;
 };
 
-export type StoreStats = {
-  requestsByState: Partial<Record<RequestState, number>>;
-  outboxDepth: number;           // items not done yet (due or scheduled later)
-  outboxDue: number;             // of those, due now
-  oldestDueAt?: number;          // notBefore of the longest-waiting due item
-};
-
 export interface RequestStore {
   /**
    * Inserts a new pending request, its 'requested' audit event and its first outbox items in one transaction:
@@ -135,8 +128,8 @@ export interface RequestStore {
   releaseOutbox(id: number, worker: string): Promise<void>;
   outboxStats(now: number): Promise<OutboxStats>;
   listOutbox(requestId: string): Promise<OutboxItem[]>;
-  /** Counts for metrics and readiness (also proves the store answers): requests by state, undone outbox items. */
-  stats(now: number): Promise<StoreStats>;
+  /** How many requests are in each state (states with none are left out); for metrics. */
+  countByState(): Promise<Partial<Record<RequestState, number>>>;
 
   close(): Promise<void>;
 }

@@ -264,21 +264,9 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       return rows.map(toOutbox);
     },
 
-    async stats(now) {
-      checkInt('now', now);
-      const states = await db.query<{ state: string; n: unknown }>(`SELECT state, count(*) AS n FROM requests GROUP BY state`);
-      const outbox = await db.query<{ depth: unknown; due: unknown; oldest: unknown }>(
-        `SELECT count(*) AS depth, count(*) FILTER (WHERE not_before <= $1) AS due, min(not_before) FILTER (WHERE not_before <= $1) AS oldest
-           FROM outbox WHERE done_at IS NULL`,
-        [now],
-      );
-      const o = outbox[0];
-      return {
-        requestsByState: Object.fromEntries(states.map((r) => [r.state, Number(r.n)])),
-        outboxDepth: Number(o?.depth ?? 0),
-        outboxDue: Number(o?.due ?? 0),
-        ...(o?.oldest !== null && o?.oldest !== undefined ? { oldestDueAt: Number(o.oldest) } : {}),
-      };
+    async countByState() {
+      const rows = await db.query<{ state: RequestState; n: unknown }>(`SELECT state, count(*) AS n FROM requests GROUP BY state`);
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
     },
 
     close: () => db.close(),
