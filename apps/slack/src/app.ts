@@ -1,7 +1,7 @@
 // Builds the Bolt app (HTTPReceiver with POST /slack/events, or Socket Mode when an app token is configured;
 // GET /healthz, /readyz and /metrics on PORT in both), wires the listeners to the workflow, and owns the outbox
 // worker and sweeper lifecycles, including the drain on shutdown.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiGatewayClient } from '@apikey/core';
 import { createApproverDirectory } from './approvers.ts';
@@ -146,6 +146,12 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
   registerListeners(app, ctx);
 
+  const observe = (req: IncomingMessage, res: ServerResponse) => {
+    const t0 = performance.now();
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    res.once('finish', () => metrics.httpRequest(ROUTES.has(path) ? path : 'other', res.statusCode, (performance.now() - t0) / 1000));
+  };
+
   let started = false;
   return {
     app,
@@ -170,13 +176,16 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         port = (server.address() as AddressInfo | null)?.port;
         server.on('request', (req: IncomingMessage, res: ServerResponse) => {
           incoming.received(res);
-          const t0 = performance.now();
-          const path = (req.url ?? '').split('?')[0] ?? '';
-          res.once('finish', () => metrics.httpRequest(ROUTES.has(path) ? path : 'other', res.statusCode, (performance.now() - t0) / 1000));
+          observe(req, res);
         });
       } else {
         await app.start();
-        port = config.port;
+        // Socket Mode still serves /healthz, /readyz and /metrics: Bolt's receiver runs a plain HTTP server on
+        // PORT (all interfaces) for custom routes. Report the port it really bound (PORT=0 picks one).
+        const server = (receiver as unknown as { httpServer?: Server }).httpServer;
+        if (server !== undefined && !server.listening) await new Promise((resolve) => server.once('listening', resolve));
+        port = (server?.address() as AddressInfo | null)?.port ?? config.port;
+        server?.on('request', (req: IncomingMessage, res: ServerResponse) => observe(req, res));
       }
       started = true;
       worker.start();
