@@ -22,7 +22,8 @@ const USAGE = `usage: main.ts [--check-config]
 function printStartupError(message: string): void {
   const env = process.env;
   const secrets = [env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN, env.NCLOUD_SECRET_KEY, env.NCLOUD_SECRET_ACCESS_KEY]
-    .filter((s): s is string => s !== undefined && s !== '');
+    // Same floor as the logger: masking a one-letter "secret" verbatim would eat that letter everywhere.
+    .filter((s): s is string => s !== undefined && s.length >= 6);
   console.error(redact(`apikey-slack: ${message}`, secrets));
 }
 
