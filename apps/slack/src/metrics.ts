@@ -115,38 +115,40 @@ export function createMetrics(o: { store: RequestStore; now: () => number; prefi
       }) as typeof fetch;
     },
     instrumentStore(store, hooks) {
-      // Every method spelled out (no spread), so a method added to RequestStore fails typecheck here until wired.
+      // Every method spelled out (no spread), so a method added to RequestStore fails typecheck here until
+      // wired; rest parameters, so an argument added to an existing method is passed through, never dropped.
       return {
-        listByRequester: (teamId, requesterId, limit) => store.listByRequester(teamId, requesterId, limit),
-        listByState: (states, limit) => store.listByState(states, limit),
-        listExpiring: (before, limit) => store.listExpiring(before, limit),
-        appendAudit: (event) => store.appendAudit(event),
-        listAudit: (requestId) => store.listAudit(requestId),
-        enqueue: (requestId, items) => store.enqueue(requestId, items),
-        listOutbox: (requestId) => store.listOutbox(requestId),
-        outboxStats: (now) => store.outboxStats(now),
-        countByState: () => store.countByState(),
-        close: () => store.close(),
-        createRequest: (input, actor) => timed('createRequest', () => store.createRequest(input, actor)),
-        getRequest: (id) => timed('getRequest', () => store.getRequest(id)),
-        async transition(id, from, to, patch, audit, enqueue) {
-          const result = await timed('transition', () => store.transition(id, from, to, patch, audit, enqueue));
+        listByRequester: (...a) => store.listByRequester(...a),
+        listByState: (...a) => store.listByState(...a),
+        listExpiring: (...a) => store.listExpiring(...a),
+        appendAudit: (...a) => store.appendAudit(...a),
+        listAudit: (...a) => store.listAudit(...a),
+        enqueue: (...a) => store.enqueue(...a),
+        listOutbox: (...a) => store.listOutbox(...a),
+        outboxStats: (...a) => store.outboxStats(...a),
+        countByState: (...a) => store.countByState(...a),
+        close: (...a) => store.close(...a),
+        createRequest: (...a) => timed('createRequest', () => store.createRequest(...a)),
+        getRequest: (...a) => timed('getRequest', () => store.getRequest(...a)),
+        async transition(...a) {
+          const result = await timed('transition', () => store.transition(...a));
+          const [, , to, , audit] = a;
           if (result.ok) {
             transitions.inc({ to });
             if (audit?.actor !== 'system' && (to === 'approved' || to === 'denied')) decisions.inc({ decision: to });
           }
           return result;
         },
-        updateRequest: (id, patch, v) => timed('updateRequest', () => store.updateRequest(id, patch, v)),
-        claimDue(now, limit, worker, leaseMs) {
+        updateRequest: (...a) => timed('updateRequest', () => store.updateRequest(...a)),
+        claimDue(...a) {
           hooks?.onClaim?.();
-          return timed('claimDue', () => store.claimDue(now, limit, worker, leaseMs));
+          return timed('claimDue', () => store.claimDue(...a));
         },
-        completeOutbox: (id, worker, now) => timed('completeOutbox', () => store.completeOutbox(id, worker, now)),
-        async failOutbox(id, worker, error, retryAt) {
+        completeOutbox: (...a) => timed('completeOutbox', () => store.completeOutbox(...a)),
+        async failOutbox(...a) {
           outboxFailures.inc();
           errors.inc({ source: 'outbox' });
-          return timed('failOutbox', () => store.failOutbox(id, worker, error, retryAt));
+          return timed('failOutbox', () => store.failOutbox(...a));
         },
       };
     },
