@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@apikey/ncp-emulator';
 import { createSlackDriver, startSlackStandIn, type StoredMessage } from '@apikey/slack-testkit';
+import { localAppEnv } from '../apps/slack/scripts/local-env.ts';
 import { createPostgresExecutor } from '../apps/slack/src/store/postgres-executor.ts';
 
 const N = Number(process.env.BENCH_LOAD_REQUESTS ?? 500);
@@ -88,22 +89,10 @@ async function main(): Promise<number> {
       const log = createWriteStream(join(logDir, `replica-${id}.log`));
       const child = spawn(process.execPath, ['--import', 'tsx', 'apps/slack/src/main.ts'], {
         cwd: ROOT,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? tmpdir(),
-          SLACK_BOT_TOKEN: standIn.botToken,
-          SLACK_SIGNING_SECRET: SECRET,
-          SLACK_API_URL: standIn.url,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          APIKEY_APPROVER_CHANNEL: CHANNEL,
-          APIKEY_APPROVERS: APPROVER,
-          DATABASE_URL: DB_URL,
-          LOG_LEVEL: 'info',
-          NCLOUD_ACCESS_KEY: 'SANDBOX_ACCESS_KEY',
-          NCLOUD_SECRET_KEY: 'SANDBOX_SECRET_KEY',
-          NCLOUD_APIGW_ENDPOINT: ncp.url,
-        },
+        env: localAppEnv({
+          slack: standIn, signingSecret: SECRET, ncpUrl: ncp.url, approverChannel: CHANNEL, approvers: APPROVER,
+          extra: { DATABASE_URL: DB_URL, LOG_LEVEL: 'info' },
+        }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@apikey/ncp-emulator';
 import { createSlackDriver, startSlackStandIn, type RecordedCall, type StoredView } from '@apikey/slack-testkit';
+import { localAppEnv } from './local-env.ts';
 import { indent, maskSecrets, mrkdwnToText, renderBlocks, renderInputs, type Directory } from './render-slack.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -56,21 +57,10 @@ async function main(): Promise<number> {
   const args = runtime === 'deno' ? ['run', '-A', '--no-prompt', 'apps/slack/src/main.ts'] : ['--import', 'tsx', 'apps/slack/src/main.ts'];
   const app = spawn(command, args, {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? tmpdir(),
-      SLACK_BOT_TOKEN: standIn.botToken,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: standIn.url,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      APIKEY_APPROVER_CHANNEL: APPROVALS,
-      APIKEY_APPROVERS: BOB,
-      APIKEY_DATA_DIR: 'memory://',
-      NCLOUD_ACCESS_KEY: 'SANDBOX_ACCESS_KEY',
-      NCLOUD_SECRET_KEY: 'SANDBOX_SECRET_KEY',
-      NCLOUD_APIGW_ENDPOINT: ncp.url,
-    },
+    env: localAppEnv({
+      slack: standIn, signingSecret: SIGNING_SECRET, ncpUrl: ncp.url, approverChannel: APPROVALS, approvers: BOB,
+      extra: { APIKEY_DATA_DIR: 'memory://' },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = createWriteStream(logFile);

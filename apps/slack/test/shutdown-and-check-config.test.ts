@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from '@apikey/ncp-emulator';
 import { createSlackDriver, startSlackStandIn, type SlackStandIn } from '@apikey/slack-testkit';
+import { localAppEnv } from '../scripts/local-env.ts';
 import { REPO_ROOT } from '../test-deno/main-e2e.ts';
 import { waitFor } from './helpers/harness.ts';
 
@@ -32,22 +33,10 @@ afterAll(async () => {
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '/tmp',
-    SLACK_BOT_TOKEN: standIn.botToken,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: standIn.url,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    APIKEY_APPROVER_CHANNEL: CHANNEL,
-    APIKEY_APPROVERS: 'U0APP1',
-    APIKEY_DATA_DIR: dataDir,
-    NCLOUD_ACCESS_KEY: 'SANDBOX_ACCESS_KEY',
-    NCLOUD_SECRET_KEY: 'SANDBOX_SECRET_KEY',
-    NCLOUD_APIGW_ENDPOINT: ncp.url,
-    ...extra,
-  };
+  return localAppEnv({
+    slack: standIn, signingSecret: SECRET, ncpUrl: ncp.url, approverChannel: CHANNEL, approvers: 'U0APP1',
+    extra: { APIKEY_DATA_DIR: dataDir, ...extra },
+  });
 }
 
 type Running = { child: ChildProcess; port: number; output: () => string; exited: Promise<{ code: number | null; at: number }> };
