@@ -55,6 +55,8 @@ export type SlackApp = {
   stop(): Promise<void>;
 };
 
+const SHUTDOWN_MARGIN_MS = 2_000;
+
 // Known paths as metric labels; anything else (scanners, typos) is one bounded 'other'.
 const ROUTES = new Set(['/slack/events', '/healthz', '/readyz', '/metrics']);
 
@@ -195,7 +197,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     },
     async stop() {
       ready.draining = true;
-      await Promise.all([worker.stop(), sweeper.stop()]);
+      // The worker gets the shutdown budget minus a margin for closing the server and the store, so the process
+      // ends by itself: what is still running then is released (message steps) or left leased (key steps).
+      await Promise.all([worker.stop({ graceMs: Math.max(0, config.shutdownTimeoutMs - SHUTDOWN_MARGIN_MS) }), sweeper.stop()]);
       ready.workerRunning = false;
       if (started) await app.stop();
       started = false;

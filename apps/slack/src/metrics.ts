@@ -125,6 +125,7 @@ export function createMetrics(o: { store: RequestStore; now: () => number; prefi
         listAudit: (...a) => store.listAudit(...a),
         enqueue: (...a) => store.enqueue(...a),
         listOutbox: (...a) => store.listOutbox(...a),
+        releaseOutbox: (...a) => store.releaseOutbox(...a),
         outboxStats: (...a) => store.outboxStats(...a),
         countByState: (...a) => store.countByState(...a),
         close: (...a) => store.close(...a),
