@@ -193,7 +193,9 @@ function ncpProblems(cleaned: Cleaned): { ncp?: ResolvedCredentials; problems: C
   }
   if (problems.length > 0) return { problems };
   try {
-    return { problems, ncp: resolveCredentials({ env: cleaned }) };
+    // Profiles live in ~/.ncloud/configure, which a server does not read: NCLOUD_PROFILE does not apply here.
+    const { NCLOUD_PROFILE: _profile, ...env } = cleaned;
+    return { problems, ncp: resolveCredentials({ env }) };
   } catch (err) {
     // Not expected after the checks above; still reported as configuration, never as a crash.
     return { problems: [{ variable: 'NCLOUD_*', message: `could not be used: ${err instanceof Error ? err.message : String(err)}` }] };

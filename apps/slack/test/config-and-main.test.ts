@@ -91,7 +91,8 @@ describe('configuration', () => {
   });
 
   it('accepts a complete environment with the NCP alternatives and normalises the endpoint', () => {
-    const { config, ncp } = loadEnvironment({ ...BASE, NCLOUD_ACCESS_KEY_ID: 'AK', NCLOUD_SECRET_ACCESS_KEY: 'SK', NCLOUD_SITE: 'GOV', NCLOUD_APIGW_ENDPOINT: 'http://127.0.0.1:9/api/v1/' });
+    // NCLOUD_PROFILE names a section of ~/.ncloud/configure, which the server never reads: ignored, not an error.
+    const { config, ncp } = loadEnvironment({ ...BASE, NCLOUD_PROFILE: 'other', NCLOUD_ACCESS_KEY_ID: 'AK', NCLOUD_SECRET_ACCESS_KEY: 'SK', NCLOUD_SITE: 'GOV', NCLOUD_APIGW_ENDPOINT: 'http://127.0.0.1:9/api/v1/' });
     expect(config.approverChannel).toBe('C0APPROVE');
     expect(ncp).toMatchObject({ credentials: { accessKey: 'AK', secretKey: 'SK' }, site: 'gov', endpoint: 'http://127.0.0.1:9/api/v1' });
   });
