@@ -16,6 +16,8 @@ const benches = [
   { name: 'core client overhead (Deno)', file: 'bench/client-overhead.ts', cmd: deno, args: ['run', '-A', '--no-prompt'] },
   { name: 'CLI start-up (Node and Deno)', file: 'bench/cli-startup.mjs', cmd: process.execPath, args: [] },
   { name: 'Slack ack latency and approve-to-DM', file: 'bench/slack-ack.ts', cmd: process.execPath, args: tsx },
+  // ~5 minutes at the default 500 requests (BENCH_LOAD_REQUESTS); needs Postgres on 127.0.0.1:5432.
+  { name: 'Slack load: 500 approvals, two replicas, NCP at 10 req/s', file: 'bench/slack-load.ts', cmd: process.execPath, args: tsx },
 ];
 
 const only = process.argv.slice(2);

@@ -1,14 +1,17 @@
-// Builds the Bolt app (HTTPReceiver with POST /slack/events and GET /healthz, or Socket Mode when an app token
-// is configured), wires the listeners to the workflow, and owns the outbox worker and sweeper lifecycles.
-import type { ServerResponse } from 'node:http';
+// Builds the Bolt app (HTTPReceiver with POST /slack/events, or Socket Mode when an app token is configured;
+// GET /healthz, /readyz and /metrics on PORT in both), wires the listeners to the workflow, and owns the outbox
+// worker and sweeper lifecycles, including the drain on shutdown.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiGatewayClient } from '@apikey/core';
 import { createApproverDirectory } from './approvers.ts';
-import { App, HTTPReceiver, SocketModeReceiver, type BoltApp, type CustomRoute, type LogLevel } from './bolt.ts';
+import { App, HTTPReceiver, SocketModeReceiver, type BoltApp, type LogLevel } from './bolt.ts';
+import { createHealthRoutes, type ReadinessState } from './health.ts';
 import type { SlackAppConfig } from './config.ts';
 import { createAfterAck, createIncomingTracker } from './listeners/after-ack.ts';
 import { registerListeners } from './listeners/index.ts';
 import type { AppLogger } from './logger.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import type { RequestStore } from './store/request-store.ts';
 import type { WorkflowContext } from './workflow/context.ts';
 import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './workflow/outbox-worker.ts';
@@ -28,42 +31,54 @@ export type SlackAppDeps = {
   approverCacheMs?: number;
   /** Extra Web API client options (tests lower the timeout). */
   webApiTimeoutMs?: number;
+  /** Shared with the NCP client's onEvent (main.ts); created here when absent. */
+  metrics?: Metrics;
+  /** /readyz reports the worker stuck when it has not polled the outbox for this long (default 10 min). */
+  workerStuckAfterMs?: number;
 };
 
 export type SlackApp = {
   app: BoltApp;
   ctx: WorkflowContext;
+  metrics: Metrics;
+  /** What /readyz reports on. */
+  readiness(): ReadinessState;
   worker: OutboxWorker;
   sweeper: Sweeper;
   /** Starts receiving, then the worker and the sweeper. Resolves with the bound HTTP port (HTTP mode). */
   start(): Promise<{ port: number | undefined }>;
+  /**
+   * Drains and stops: /readyz turns 503 at once; the worker takes no new items and finishes (or releases) the
+   * ones in hand; the sweeper stops; then the HTTP server closes. Slack requests are still acknowledged (and
+   * stored) while the worker drains, because Slack never retries an interaction a closed port refused.
+   */
   stop(): Promise<void>;
 };
 
-const healthz: CustomRoute = {
-  path: '/healthz',
-  method: ['GET'],
-  handler: (_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end('{"ok":true}');
-  },
-};
+const SHUTDOWN_MARGIN_MS = 2_000;
+
+// Known paths as metric labels; anything else (scanners, typos) is one bounded 'other'.
+const ROUTES = new Set(['/slack/events', '/healthz', '/readyz', '/metrics']);
 
 export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const { config, logger } = deps;
   const now = deps.now ?? Date.now;
+  const metrics = deps.metrics ?? createMetrics({ store: deps.store, now });
+  const ready: ReadinessState = { slackAuthOk: false, workerRunning: false, draining: false, lastClaimAt: undefined };
+  const store = metrics.instrumentStore(deps.store, { onClaim: () => { ready.lastClaimAt = now(); } });
+  const customRoutes = createHealthRoutes({ store, metrics, now, state: () => ready, stuckAfterMs: deps.workerStuckAfterMs ?? 600_000 });
   const receiver = config.appToken !== undefined
     ? new SocketModeReceiver({
         appToken: config.appToken,
         logger,
-        customRoutes: [healthz],
+        customRoutes,
         // The receiver opens the socket with its own Web API client; it must honour SLACK_API_URL too.
         installerOptions: { port: config.port, ...(config.slackApiUrl !== undefined ? { clientOptions: { slackApiUrl: config.slackApiUrl } } : {}) },
       })
     : new HTTPReceiver({
         signingSecret: config.signingSecret ?? '',
         endpoints: '/slack/events',
-        customRoutes: [healthz],
+        customRoutes,
         logger,
         processBeforeResponse: false,
         // Below Slack's 3 s so an unmatched payload is answered before Slack gives up on it.
@@ -88,6 +103,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       retryConfig: { retries: 2, factor: 2, minTimeout: 200, maxTimeout: 1000, randomize: true },
       rejectRateLimitedCalls: true,
       timeout: deps.webApiTimeoutMs ?? 10_000,
+      fetch: metrics.slackFetch(),
     },
   });
 
@@ -95,7 +111,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const incoming = createIncomingTracker();
   const ctx: WorkflowContext = {
     config,
-    store: deps.store,
+    store,
     client: app.client,
     ncp: deps.ncp,
     logger,
@@ -115,6 +131,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   const sweeper = createSweeper(ctx, deps.sweepIntervalMs !== undefined ? { intervalMs: deps.sweepIntervalMs } : {});
 
   app.error(async (err) => {
+    metrics.error('listener');
     logger.error('listener failed:', err);
   });
   // With a single bot token Bolt does not check which workspace a (validly signed) request comes from.
@@ -131,10 +148,18 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   });
   registerListeners(app, ctx);
 
+  const observe = (req: IncomingMessage, res: ServerResponse) => {
+    const t0 = performance.now();
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    res.once('finish', () => metrics.httpRequest(ROUTES.has(path) ? path : 'other', res.statusCode, (performance.now() - t0) / 1000));
+  };
+
   let started = false;
   return {
     app,
     ctx,
+    metrics,
+    readiness: () => ({ ...ready }),
     worker,
     sweeper,
     async start() {
@@ -143,6 +168,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         const auth = await app.client.auth.test();
         teamId = auth.team_id;
         await app.init();
+        ready.slackAuthOk = true;
       } catch (err) {
         throw new Error(`Slack did not accept SLACK_BOT_TOKEN (auth.test): ${describeFailure(err).message}`);
       }
@@ -150,18 +176,31 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         const listen = { port: config.port, ...(config.host !== undefined ? { host: config.host } : {}) };
         const server = await app.start(listen as never);
         port = (server.address() as AddressInfo | null)?.port;
-        server.on('request', (_req: unknown, res: ServerResponse) => incoming.received(res));
+        server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+          incoming.received(res);
+          observe(req, res);
+        });
       } else {
         await app.start();
-        port = config.port;
+        // Socket Mode still serves /healthz, /readyz and /metrics: Bolt's receiver runs a plain HTTP server on
+        // PORT (all interfaces) for custom routes. Report the port it really bound (PORT=0 picks one).
+        const server = (receiver as unknown as { httpServer?: Server }).httpServer;
+        if (server !== undefined && !server.listening) await new Promise((resolve) => server.once('listening', resolve));
+        port = (server?.address() as AddressInfo | null)?.port ?? config.port;
+        server?.on('request', (req: IncomingMessage, res: ServerResponse) => observe(req, res));
       }
       started = true;
       worker.start();
+      ready.workerRunning = true;
       sweeper.start();
       return { port };
     },
     async stop() {
-      await Promise.all([worker.stop(), sweeper.stop()]);
+      ready.draining = true;
+      // The worker gets the shutdown budget minus a margin for closing the server and the store, so the process
+      // ends by itself: what is still running then is released (message steps) or left leased (key steps).
+      await Promise.all([worker.stop({ graceMs: Math.max(0, config.shutdownTimeoutMs - SHUTDOWN_MARGIN_MS) }), sweeper.stop()]);
+      ready.workerRunning = false;
       if (started) await app.stop();
       started = false;
     },

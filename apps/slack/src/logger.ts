@@ -1,10 +1,13 @@
-// The app's only logger, shared by Bolt, its WebClient and our own code. Every line is formatted here and passed
-// through core's redact (plus the configured secrets verbatim) before it reaches the sink.
-import { redact } from '@apikey/core';
+// The app's only logger, shared by Bolt, its WebClient and our own code: structured JSON, one object a line
+// ({"level","time","name","msg", requestId?, …}), written by pino. Every message and field goes through core's
+// redact (plus the configured secrets verbatim) before pino serialises it, and the finished line once more,
+// so neither a field nor Bolt's free text can carry a token or key out.
+import { redact, redactValue } from '@apikey/core';
+import pino from 'pino';
 import type { LogLevel, Logger } from './bolt.ts';
 
-const ORDER = { debug: 0, info: 1, warn: 2, error: 3 } as const;
-type Level = keyof typeof ORDER;
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+type Level = (typeof LEVELS)[number];
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -32,34 +35,71 @@ function maskKeyLike(text: string): string {
   return text.replace(/(?<![A-Za-z0-9])[A-Za-z0-9]{40}(?![A-Za-z0-9])/g, '[key-like value redacted]');
 }
 
-export type AppLogger = Logger & { child(name: string): AppLogger };
+// Request ids have one fixed shape ('req_' + 20 base32 characters), so a line about a request can carry the
+// id as a field without every call site passing it.
+const REQUEST_ID = /(?<![A-Za-z0-9_])req_[a-z2-7]{20}(?![A-Za-z0-9])/;
 
-export function createLogger(opts: {
+export type LogFields = Record<string, unknown>;
+
+export type AppLogger = Logger & {
+  child(name: string): AppLogger;
+  /** A logger that adds these fields to every line (redacted like everything else). */
+  with(fields: LogFields): AppLogger;
+};
+
+export type CreateLoggerOptions = {
   level?: Level;
+  /** Receives each finished JSON line (no trailing newline). Default: stderr, written synchronously. */
   sink?: (line: string) => void;
   secrets?: readonly (string | undefined)[];
   name?: string;
-}): AppLogger {
+  fields?: LogFields;
+};
+
+export function createLogger(opts: CreateLoggerOptions): AppLogger {
   const secrets = (opts.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length >= 6);
-  const sink = opts.sink ?? ((line: string) => { console.error(line); });
-  let level: Level = opts.level ?? 'info';
-  let name = opts.name ?? 'apikey-slack';
+  const sink = opts.sink ?? defaultSink();
+  const stream = { write: (chunk: string) => sink(maskKeyLike(redact(chunk.replace(/\n$/, ''), secrets))) };
+  const root = pino(
+    {
+      level: opts.level ?? 'info',
+      base: null,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    stream,
+  );
+  return wrap(root, { name: opts.name ?? 'apikey-slack', fields: opts.fields ?? {}, secrets, sink });
+}
 
+function defaultSink(): (line: string) => void {
+  // Synchronous, so the last lines before process.exit (a failed start, a shutdown) are not lost.
+  const out = pino.destination({ dest: 2, sync: true });
+  return (line) => { out.write(`${line}\n`); };
+}
+
+type State = { name: string; fields: LogFields; secrets: string[]; sink: (line: string) => void };
+
+function wrap(base: pino.Logger, state: State): AppLogger {
+  let name = state.name;
   const write = (at: Level, parts: unknown[]): void => {
-    if (ORDER[at] < ORDER[level]) return;
-    const text = withoutPayloads(parts.map(describe).join(' '));
-    sink(maskKeyLike(redact(`${new Date().toISOString()} ${at.toUpperCase()} [${name}] ${text}`, secrets)));
+    if (!base.isLevelEnabled(at)) return;
+    const msg = withoutPayloads(redact(parts.map(describe).join(' '), state.secrets));
+    const fields = redactValue(state.fields, state.secrets) as LogFields;
+    const requestId = fields['requestId'] ?? REQUEST_ID.exec(msg)?.[0];
+    base[at]({ name, ...fields, ...(requestId !== undefined ? { requestId } : {}) }, msg);
   };
-
-  const logger: AppLogger = {
+  return {
     debug: (...msg: unknown[]) => write('debug', msg),
     info: (...msg: unknown[]) => write('info', msg),
     warn: (...msg: unknown[]) => write('warn', msg),
     error: (...msg: unknown[]) => write('error', msg),
-    setLevel: (l: LogLevel) => { level = l as Level; },
-    getLevel: () => level as LogLevel,
+    setLevel: (l: LogLevel) => {
+      if ((LEVELS as readonly string[]).includes(l)) base.level = l;
+    },
+    getLevel: () => base.level as LogLevel,
     setName: (n: string) => { name = n; },
-    child: (n: string) => createLogger({ level, sink, secrets, name: `${name}:${n}` }),
+    child: (n: string) => wrap(base.child({}), { ...state, name: `${name}:${n}` }),
+    with: (fields: LogFields) => wrap(base.child({}), { ...state, name, fields: { ...state.fields, ...fields } }),
   };
-  return logger;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve } from '@apikey/ncp-emulator';
 import { createSlackDriver, startSlackStandIn, type SlackStandIn } from '@apikey/slack-testkit';
+import { localAppEnv } from '../scripts/local-env.ts';
 
 export const REPO_ROOT = new URL('../../../', import.meta.url).pathname;
 const SIGNING_SECRET = 'main-e2e-signing-secret-123456';
@@ -48,21 +49,10 @@ export async function runMainE2E(o: { command: string; args: string[]; label: st
   try {
     child = spawn(o.command, o.args, {
       cwd: REPO_ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        SLACK_BOT_TOKEN: standIn.botToken,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_API_URL: standIn.url,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        APIKEY_APPROVER_CHANNEL: CHANNEL,
-        APIKEY_APPROVERS: 'U0APP1',
-        APIKEY_DATA_DIR: dataDir,
-        NCLOUD_ACCESS_KEY: 'SANDBOX_ACCESS_KEY',
-        NCLOUD_SECRET_KEY: 'SANDBOX_SECRET_KEY',
-        NCLOUD_APIGW_ENDPOINT: ncp.url,
-      },
+      env: localAppEnv({
+        slack: standIn, signingSecret: SIGNING_SECRET, ncpUrl: ncp.url, approverChannel: CHANNEL, approvers: 'U0APP1',
+        extra: { APIKEY_DATA_DIR: dataDir },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
@@ -70,11 +60,15 @@ export async function runMainE2E(o: { command: string; args: string[]; label: st
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
 
     let port = 0;
-    await step(`${o.label}: starts and answers GET /healthz`, async () => {
+    await step(`${o.label}: starts and answers GET /healthz, /readyz and /metrics`, async () => {
       const m = await waitFor('ready line', () => /listening on port (\d+)/.exec(output) ?? undefined, 60_000);
       port = Number(m[1]);
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       assert(res.status === 200, `healthz answered ${res.status}`);
+      const ready = await waitFor('readyz 200', async () => ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200 ? true : undefined), 10_000);
+      assert(ready, 'readyz never answered 200');
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      assert(metrics.status === 200 && (await metrics.text()).includes('apikey_requests{state="pending"} 0'), 'metrics not served');
     });
 
     const driver = createSlackDriver({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET, standIn });

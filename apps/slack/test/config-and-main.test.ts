@@ -3,7 +3,8 @@
 // flow and shuts down on SIGTERM.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseDuration } from '../src/config.ts';
+import { redact } from '@apikey/core';
+import { ConfigError, loadConfig, loadEnvironment, parseDuration } from '../src/config.ts';
 import { REPO_ROOT, runMainE2E } from '../test-deno/main-e2e.ts';
 
 const BASE = {
@@ -60,13 +61,40 @@ describe('configuration', () => {
   ])('%j is refused naming %s', (patch, variable, hint) => {
     const err = problemsOf({ ...BASE, ...patch });
     expect(err.variables).toContain(variable);
-    expect(err.message).toContain(`${variable}: `);
+    expect(err.message).toContain(`  - ${variable} `);
     expect(err.message).toContain(hint);
+    // Start-up output goes through redact; it must not swallow any word of the explanation.
+    expect(redact(err.message, ['signing-secret-value'])).toBe(err.message);
   });
 
   it('reports every bad variable at once', () => {
     const err = problemsOf({ ...BASE, SLACK_SIGNING_SECRET: undefined, APIKEY_DELIVERY: 'email', APIKEY_APPROVER_CHANNEL: undefined });
     expect(err.variables.sort()).toEqual(['APIKEY_APPROVER_CHANNEL', 'APIKEY_DELIVERY', 'SLACK_SIGNING_SECRET']);
+  });
+
+  it('reports Slack and NCP problems together, each line naming its variable in words redaction leaves intact', () => {
+    const err = (() => {
+      try {
+        loadEnvironment({ SLACK_SIGNING_SECRET: 's3cret-value', APIKEY_APPROVERS: 'U0APP1', NCLOUD_SITE: 'mars', NCLOUD_APIGW_ENDPOINT: 'ftp://x' });
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.variables.sort()).toEqual(['APIKEY_APPROVER_CHANNEL', 'NCLOUD_ACCESS_KEY', 'NCLOUD_APIGW_ENDPOINT', 'NCLOUD_SECRET_KEY', 'NCLOUD_SITE', 'SLACK_BOT_TOKEN']);
+    expect(err.message).toContain('Invalid configuration (6 problems)');
+    expect(err.message).toContain('  - SLACK_BOT_TOKEN is required');
+    expect(err.message).toContain('  - NCLOUD_SECRET_KEY is required (the NCP secret key');
+    expect(err.message).toContain('  - NCLOUD_SITE must be public, gov or fin');
+    expect(redact(err.message, ['s3cret-value'])).toBe(err.message);
+  });
+
+  it('accepts a complete environment with the NCP alternatives and normalises the endpoint', () => {
+    // NCLOUD_PROFILE names a section of ~/.ncloud/configure, which the server never reads: ignored, not an error.
+    const { config, ncp } = loadEnvironment({ ...BASE, NCLOUD_PROFILE: 'other', NCLOUD_ACCESS_KEY_ID: 'AK', NCLOUD_SECRET_ACCESS_KEY: 'SK', NCLOUD_SITE: 'GOV', NCLOUD_APIGW_ENDPOINT: 'http://127.0.0.1:9/api/v1/' });
+    expect(config.approverChannel).toBe('C0APPROVE');
+    expect(ncp).toMatchObject({ credentials: { accessKey: 'AK', secretKey: 'SK' }, site: 'gov', endpoint: 'http://127.0.0.1:9/api/v1' });
   });
 
   it('never echoes a secret in its message', () => {

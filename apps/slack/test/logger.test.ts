@@ -1,5 +1,5 @@
-// The app logger: every line redacted (tokens, configured secrets, key-like values), Web API payload dumps
-// dropped, levels honoured.
+// The app logger: one JSON object a line, every line redacted (tokens, configured secrets, key-like values),
+// Web API payload dumps dropped, levels honoured, request ids lifted into a field.
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.ts';
 
@@ -39,6 +39,29 @@ describe('logger', () => {
     logger.setLevel('warn' as never);
     logger.info('hidden too');
     logger.error(new Error('boom'));
-    expect(lines.map((l) => l.replace(/^\S+ /, ''))).toEqual(['INFO [apikey-slack] shown', 'ERROR [apikey-slack] Error: boom']);
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).map((o) => [o['level'], o['name'], o['msg']])).toEqual([
+      ['info', 'apikey-slack', 'shown'],
+      ['error', 'apikey-slack', 'Error: boom'],
+    ]);
+  });
+
+  it('writes one JSON object a line with an ISO time, the logger name and the request id', () => {
+    const { logger, lines } = capture();
+    logger.child('outbox').warn('create_key for req_abcdefghijklmnopqrst failed (attempt 1/6): NCP said "no"\nsecond line');
+    logger.with({ requestId: 'req_zzzzzzzzzzzzzzzzzzzz', token: 'xoxb-999-leak' }).info('explicit');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line).not.toContain('\n');
+    const [a, b] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(a).toMatchObject({ level: 'warn', name: 'apikey-slack:outbox', requestId: 'req_abcdefghijklmnopqrst' });
+    expect(a?.['msg']).toContain('NCP said "no"\nsecond line');
+    expect(Number.isNaN(Date.parse(String(a?.['time'])))).toBe(false);
+    expect(b).toMatchObject({ requestId: 'req_zzzzzzzzzzzzzzzzzzzz', msg: 'explicit' });
+    expect(JSON.stringify(b)).not.toContain('999-leak');
+  });
+
+  it('leaves the words of a configuration message intact', () => {
+    const { logger, lines } = capture();
+    logger.error('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
+    expect((JSON.parse(lines[0]!) as { msg: string }).msg).toBe('SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)');
   });
 });

@@ -1,5 +1,5 @@
-// The app manifest asks for exactly the scopes the code uses, and declares the command, events and
-// interactivity the listeners rely on.
+// The app manifests (HTTP: manifest.json; Socket Mode for local work: manifest.socket.json) ask for exactly the
+// scopes the code uses, and declare the command, events and interactivity the listeners rely on.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,9 +29,9 @@ async function sources(dir: string): Promise<string[]> {
   return out;
 }
 
-describe('manifest.json', () => {
+describe.each(['manifest.json', 'manifest.socket.json'])('%s', (file) => {
   it('requests exactly the scopes of the Web API methods the source calls', async () => {
-    const manifest = JSON.parse(await readFile(join(ROOT, 'manifest.json'), 'utf8'));
+    const manifest = JSON.parse(await readFile(join(ROOT, file), 'utf8'));
     const code = (await sources(join(ROOT, 'src'))).join('\n');
     const used = Object.keys(SCOPE_FOR).filter((m) => new RegExp(`\\.${m.split('.').join('\\s*\\.')}\\(`).test(code));
     expect(used).toEqual(expect.arrayContaining(['chat.postMessage', 'chat.update', 'usergroups.users.list', 'views.open', 'views.publish']));
@@ -39,14 +39,43 @@ describe('manifest.json', () => {
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);
   });
 
-  it('declares /apikey, app_home_opened, interactivity and the Home and Messages tabs on /slack/events', async () => {
-    const m = JSON.parse(await readFile(join(ROOT, 'manifest.json'), 'utf8'));
+  it('declares /apikey, app_home_opened, interactivity and the Home and Messages tabs', async () => {
+    const m = JSON.parse(await readFile(join(ROOT, file), 'utf8'));
     expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/apikey']);
     expect(m.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
     expect(m.settings.interactivity.is_enabled).toBe(true);
     expect(m.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
-    for (const url of [m.features.slash_commands[0].url, m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url]) {
-      expect(new URL(url).pathname).toBe('/slack/events');
+  });
+
+  it(file === 'manifest.json'
+    ? 'sends the command, events and interactivity to /slack/events over HTTP'
+    : 'turns Socket Mode on and carries no request URL (Slack ignores them there)', async () => {
+    const m = JSON.parse(await readFile(join(ROOT, file), 'utf8'));
+    const urls = [m.features.slash_commands[0].url, m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url];
+    if (file === 'manifest.json') {
+      expect(m.settings.socket_mode_enabled).toBe(false);
+      for (const url of urls) expect(new URL(url).pathname).toBe('/slack/events');
+    } else {
+      expect(m.settings.socket_mode_enabled).toBe(true);
+      expect(urls).toEqual([undefined, undefined, undefined]);
     }
+  });
+});
+
+describe('the two manifests', () => {
+  it('differ only in transport (URLs, Socket Mode) and the name shown in Slack', async () => {
+    const strip = (m: Record<string, any>) => {
+      const c = structuredClone(m);
+      for (const cmd of c.features.slash_commands) delete cmd.url;
+      delete c.settings.event_subscriptions.request_url;
+      delete c.settings.interactivity.request_url;
+      delete c.settings.socket_mode_enabled;
+      delete c.display_information.name;
+      delete c.features.bot_user.display_name;
+      return c;
+    };
+    const http = JSON.parse(await readFile(join(ROOT, 'manifest.json'), 'utf8'));
+    const socket = JSON.parse(await readFile(join(ROOT, 'manifest.socket.json'), 'utf8'));
+    expect(strip(socket)).toEqual(strip(http));
   });
 });

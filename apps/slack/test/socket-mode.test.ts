@@ -21,6 +21,15 @@ afterAll(async () => {
 });
 
 describe('Socket Mode', () => {
+  it('still serves /healthz, /readyz and /metrics over HTTP on PORT', async () => {
+    const base = app.url.replace('/slack/events', '');
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true });
+    expect(await (await fetch(`${base}/metrics`)).text()).toContain('apikey_requests{state="pending"}');
+  });
+
   it('receives /apikey create over the socket, opens the modal, and stores the submitted request', async () => {
     const team = { id: standIn.teamId, domain: standIn.teamDomain };
     const ack = await standIn.socketMode.deliver('slash_commands', {

@@ -1,7 +1,7 @@
 // createNcpEmulator: the Web-standard request handler tying together auth, faults, routing, state and inspection.
 
 import { verifySignatureV2 } from './auth.ts';
-import { decideCommitThenFail, decidePre, matchesFilter, validateFaults } from './faults.ts';
+import { createTokenBucket, decideCommitThenFail, decidePre, matchesFilter, validateFaults, type TokenBucket } from './faults.ts';
 import { deriveStream, hex, uuid } from './prng.ts';
 import {
   ConnectionDroppedError,
@@ -111,9 +111,12 @@ export function createNcpEmulator(opts: NcpEmulatorOptions = {}): NcpEmulator {
   const modifiers = credentials.map(() => uuid(idRandom));
 
   let faults: FaultConfig | undefined;
+  let bucket: TokenBucket | undefined;
   function setFaults(f: FaultConfig | undefined): void {
     if (f !== undefined) validateFaults(f);
     faults = f;
+    // A new configuration starts a fresh, full bucket.
+    bucket = f?.rateLimit !== undefined ? createTokenBucket(f.rateLimit, now()) : undefined;
   }
   setFaults(opts.faults);
 
@@ -136,6 +139,13 @@ export function createNcpEmulator(opts: NcpEmulatorOptions = {}): NcpEmulator {
     const path = underPrefix ? url.pathname.slice(API_PREFIX.length) : url.pathname;
     const active = faults !== undefined && matchesFilter(faults, method, path) ? faults : undefined;
 
+    if (active !== undefined && bucket !== undefined) {
+      const retryAfter = bucket.take(now());
+      if (retryAfter !== undefined) {
+        applied.push('rateLimit');
+        return injectedStatus(429, retryAfter);
+      }
+    }
     if (active !== undefined) {
       const pre = decidePre(active, faultRandom);
       if (pre.delayMs > 0) {

@@ -1,4 +1,5 @@
-// Fault injection decisions (latency, status rates, drops, commit-then-fail), drawn from a seeded stream.
+// Fault injection decisions (rate limit, latency, status rates, drops, commit-then-fail), drawn from a seeded
+// stream (the rate limit is a token bucket on the emulator's clock, not random).
 // Only requests that passed authentication reach this module, so injected faults never hide a 401.
 
 import type { Random } from './prng.ts';
@@ -41,6 +42,15 @@ export function validateFaults(f: FaultConfig): void {
   if (f.dropRate !== undefined) checkRate('dropRate', f.dropRate);
   if (f.retryAfterSeconds !== undefined && (!Number.isInteger(f.retryAfterSeconds) || f.retryAfterSeconds < 0)) {
     throw new RangeError(`faults.retryAfterSeconds must be a non-negative integer, got ${String(f.retryAfterSeconds)}`);
+  }
+  if (f.rateLimit !== undefined) {
+    const { perSecond, burst } = f.rateLimit;
+    if (typeof perSecond !== 'number' || !Number.isFinite(perSecond) || perSecond <= 0) {
+      throw new RangeError(`faults.rateLimit.perSecond must be a positive number, got ${String(perSecond)}`);
+    }
+    if (burst !== undefined && (typeof burst !== 'number' || !Number.isFinite(burst) || burst < 1)) {
+      throw new RangeError(`faults.rateLimit.burst must be a number ≥ 1, got ${String(burst)}`);
+    }
   }
   if (f.commitThenFail !== undefined) {
     checkRate('commitThenFail.rate', f.commitThenFail.rate);
@@ -85,4 +95,27 @@ export function decideCommitThenFail(f: FaultConfig, random: Random): CommitThen
   const c = f.commitThenFail;
   if (c === undefined || c.rate <= 0) return undefined;
   return random() < c.rate ? c.mode : undefined;
+}
+
+export type TokenBucket = {
+  /** Takes a token at `now` (epoch ms): undefined when granted, else the Retry-After in whole seconds (≥ 1). */
+  take(now: number): number | undefined;
+};
+
+/** Starts full. Refills continuously at perSecond; holds at most burst (default perSecond, at least 1). */
+export function createTokenBucket(limit: { perSecond: number; burst?: number }, start: number): TokenBucket {
+  const capacity = Math.max(1, limit.burst ?? limit.perSecond);
+  let tokens = capacity;
+  let last = start;
+  return {
+    take(now) {
+      tokens = Math.min(capacity, tokens + (Math.max(0, now - last) / 1000) * limit.perSecond);
+      last = Math.max(last, now);
+      if (tokens >= 1) {
+        tokens -= 1;
+        return undefined;
+      }
+      return Math.max(1, Math.ceil((1 - tokens) / limit.perSecond));
+    },
+  };
 }

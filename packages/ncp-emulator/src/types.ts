@@ -17,6 +17,12 @@ export type FaultConfig = {
   dropRate?: number;
   /** Perform a mutation (create, update, regenerate, delete), then fail the response. */
   commitThenFail?: { rate: number; mode: CommitThenFailMode; hangMs?: number };
+  /**
+   * A token bucket shared by all matching requests: `perSecond` tokens a second, at most `burst` (default
+   * perSecond) saved up. A request finding the bucket empty gets 429 with `Retry-After` in whole seconds until
+   * the next token (at least 1), and is not processed. Checked before latency and the other faults.
+   */
+  rateLimit?: { perSecond: number; burst?: number };
   /** Apply faults only to requests matching this filter (path is relative to /api/v1). */
   only?: { method?: string | readonly string[]; path?: string | RegExp };
 };

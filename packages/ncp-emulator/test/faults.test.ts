@@ -136,6 +136,39 @@ describe('fault injection', () => {
     assert.equal((await call(h, 'GET', BASE)).status, 200);
   });
 
+  test('rateLimit: a full bucket of `burst` passes, the next gets 429 + Retry-After and creates nothing; tokens refill at perSecond', async () => {
+    const h = harness();
+    h.emulator.setFaults({ rateLimit: { perSecond: 10 } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await call(h, 'POST', BASE, { body: { apiKeyName: `rl-${i}` } })).status);
+    assert.deepEqual(statuses, [...Array(10).fill(201), 429]);
+    assert.equal(h.emulator.inspect.keys().length, 10);
+    const limited = await call(h, 'GET', BASE);
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('retry-after'), '1');
+    assert.equal(((await json(limited)) as { error: { errorCode: string } }).error.errorCode, '410');
+    assert.match(h.emulator.inspect.requests().at(-1)?.fault ?? '', /rateLimit/);
+    h.clock.advance(100); // one token
+    assert.equal((await call(h, 'GET', BASE)).status, 200);
+    assert.equal((await call(h, 'GET', BASE)).status, 429);
+    h.clock.advance(10_000); // refills to the burst, never beyond
+    let ok = 0;
+    for (let i = 0; i < 15; i++) if ((await call(h, 'GET', BASE)).status === 200) ok++;
+    assert.equal(ok, 10);
+  });
+
+  test('rateLimit: Retry-After counts whole seconds to the next token; only matching requests are limited', async () => {
+    const h = harness();
+    h.emulator.setFaults({ rateLimit: { perSecond: 0.25, burst: 1 }, only: { method: 'POST' } });
+    assert.equal((await call(h, 'POST', BASE, { body: { apiKeyName: 'a' } })).status, 201);
+    const r = await call(h, 'POST', BASE, { body: { apiKeyName: 'b' } });
+    assert.equal(r.status, 429);
+    assert.equal(r.headers.get('retry-after'), '4');
+    assert.equal((await call(h, 'GET', BASE)).status, 200);
+    assert.throws(() => h.emulator.setFaults({ rateLimit: { perSecond: 0 } }), /rateLimit\.perSecond/);
+    assert.throws(() => h.emulator.setFaults({ rateLimit: { perSecond: 1, burst: 0.5 } }), /rateLimit\.burst/);
+  });
+
   test('nonsensical fault configurations are refused with a message naming the field', () => {
     const h = harness();
     assert.throws(() => h.emulator.setFaults({ statusRates: { 429: 0.6, 500: 0.6 } }), /sum to at most 1/);

@@ -128,6 +128,8 @@ export interface RequestStore {
   releaseOutbox(id: number, worker: string): Promise<void>;
   outboxStats(now: number): Promise<OutboxStats>;
   listOutbox(requestId: string): Promise<OutboxItem[]>;
+  /** How many requests are in each state (states with none are left out); for metrics. */
+  countByState(): Promise<Partial<Record<RequestState, number>>>;
 
   close(): Promise<void>;
 }

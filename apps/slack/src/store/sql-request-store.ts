@@ -264,6 +264,11 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       return rows.map(toOutbox);
     },
 
+    async countByState() {
+      const rows = await db.query<{ state: RequestState; n: unknown }>(`SELECT state, count(*) AS n FROM requests GROUP BY state`);
+      return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+    },
+
     close: () => db.close(),
   };
 }

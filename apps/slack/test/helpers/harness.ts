@@ -7,6 +7,7 @@ import { createSlackDriver, startSlackStandIn, type SlackDriver, type SlackStand
 import { createSlackApp, type SlackApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
+import { createMetrics } from '../../src/metrics.ts';
 import { openRequestStore } from '../../src/store/open-store.ts';
 import type { KeyRequest, RequestStore } from '../../src/store/request-store.ts';
 
@@ -79,19 +80,25 @@ export async function startApp(o: {
   const ownStore = o.store === undefined;
   const store = o.store ?? (await openRequestStore({ dataDir: 'memory://' }));
   const now = o.clock?.now ?? Date.now;
+  // One metrics registry for the app and its NCP client, as main.ts wires them.
+  const metrics = createMetrics({ store, now });
   const ncpClient = createApiGatewayClient({
     credentials: { accessKey: 'SANDBOX_ACCESS_KEY', secretKey: 'SANDBOX_SECRET_KEY' },
     endpoint: o.ncp.url,
     now: Date.now,
     timeoutMs: 5_000,
     retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 50, deadlineMs: 3_000 },
-    onEvent: (e) => logs.push(`ncp ${e.type} ${e.method} ${e.url} ${e.status ?? ''}`),
+    onEvent: (e) => {
+      metrics.ncpEvent(e);
+      logs.push(`ncp ${e.type} ${e.method} ${e.url} ${e.status ?? ''}`);
+    },
   });
   const slack = createSlackApp({
     config,
     store,
     ncp: ncpClient,
     logger,
+    metrics,
     now,
     workerId: o.workerId ?? 'test-worker',
     outbox: { pollMs: 50, baseDelayMs: 50, maxDelayMs: 200, ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}) },
