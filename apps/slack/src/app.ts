@@ -56,6 +56,7 @@ export type SlackApp = {
 };
 
 const SHUTDOWN_MARGIN_MS = 2_000;
+const CONNECTION_CLOSE_GRACE_MS = 1_000;
 
 // Known paths as metric labels; anything else (scanners, typos) is one bounded 'other'.
 const ROUTES = new Set(['/slack/events', '/healthz', '/readyz', '/metrics']);
@@ -155,6 +156,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   };
 
   let started = false;
+  let httpServer: Server | undefined;
   return {
     app,
     ctx,
@@ -175,6 +177,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       if (receiver instanceof HTTPReceiver) {
         const listen = { port: config.port, ...(config.host !== undefined ? { host: config.host } : {}) };
         const server = await app.start(listen as never);
+        httpServer = server;
         port = (server.address() as AddressInfo | null)?.port;
         server.on('request', (req: IncomingMessage, res: ServerResponse) => {
           incoming.received(res);
@@ -185,6 +188,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
         // Socket Mode still serves /healthz, /readyz and /metrics: Bolt's receiver runs a plain HTTP server on
         // PORT (all interfaces) for custom routes. Report the port it really bound (PORT=0 picks one).
         const server = (receiver as unknown as { httpServer?: Server }).httpServer;
+        httpServer = server;
         if (server !== undefined && !server.listening) await new Promise((resolve) => server.once('listening', resolve));
         port = (server?.address() as AddressInfo | null)?.port ?? config.port;
         server?.on('request', (req: IncomingMessage, res: ServerResponse) => observe(req, res));
@@ -201,7 +205,19 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       // ends by itself: what is still running then is released (message steps) or left leased (key steps).
       await Promise.all([worker.stop({ graceMs: Math.max(0, config.shutdownTimeoutMs - SHUTDOWN_MARGIN_MS) }), sweeper.stop()]);
       ready.workerRunning = false;
-      if (started) await app.stop();
+      if (started) {
+        // server.close() (inside app.stop) waits for every open connection, and Slack or a load balancer keeps
+        // keep-alive connections open: on Deno it then never returns. Idle ones go at once; whatever is still
+        // open after a short grace (a request being answered) is closed too.
+        const stopping = app.stop();
+        httpServer?.closeIdleConnections();
+        const closeRest = setTimeout(() => httpServer?.closeAllConnections(), CONNECTION_CLOSE_GRACE_MS);
+        try {
+          await stopping;
+        } finally {
+          clearTimeout(closeRest);
+        }
+      }
       started = false;
     },
   };
