@@ -66,6 +66,16 @@ describe('apikey products', () => {
   });
 });
 
+describe('hostile text from NCP', () => {
+  it('a product name with a terminal escape is printed visibly, not run', async () => {
+    server.emulator.addProduct({ productId: 'escapename', productName: 'evil\u001b[2Jname', subscriptionCode: 'PUBLIC' });
+    const r = await runCli(['products', '--name', 'evil'], { env: env() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('evil\\x1b[2Jname');
+  });
+});
+
 describe('apikey create --product', () => {
   it('--json gains subscriptions [{productId, productName, status}] with NCP\'s status', async () => {
     const r = await runCli(['create', '--name', 'scripted', '--product', 'weatherpub', '--product', 'payments', '--json'], { env: env() });

@@ -7,6 +7,7 @@ import {
   isApiKeyError,
   NotFoundError,
   printable,
+  redact,
   resolveProducts,
   stageInvokeUrl,
   type ApiGatewayClient,
@@ -60,7 +61,7 @@ export async function resolveProductRefs(client: ApiGatewayClient, refs: readonl
     const ids = new Set<string>();
     for await (const p of client.iterateProducts({ productName: ref }, { signal })) if (p.productName === ref) ids.add(p.productId);
     for await (const p of client.iteratePublishedProducts({ productName: ref }, { signal })) if (p.productName === ref) ids.add(p.productId);
-    if (ids.size > 1) throw new UsageError(`--product '${ref}' names ${ids.size} products (${[...ids].join(', ')}); pass the product id`);
+    if (ids.size > 1) throw new UsageError(`--product '${ref}' names ${ids.size} products (${[...ids].map(printable).join(', ')}); pass the product id`);
     const [id] = ids;
     if (id === undefined) throw new NotFoundError(`product '${ref}' does not exist or is not visible to this account`);
     out.push(...(await resolveProducts(client, [id], { signal })));
@@ -80,12 +81,12 @@ function meaning(status: string | null): string {
   if (status === 'ACCEPTED') return 'works now';
   if (status === 'REQUEST') return "waits for the product owner's acceptance";
   if (status === null) return 'status unknown';
-  return `refused by the product owner (${status})`;
+  return `refused by the product owner (${printable(status)})`;
 }
 
 export function productLines(products: readonly KeyProduct[]): string {
   if (products.length === 0) return '  (not subscribed to any product: the key opens nothing yet)';
-  const rows = products.map((p) => [`${printable(p.productName ?? '')} (${p.productId})`, p.status ?? '?', meaning(p.status)]);
+  const rows = products.map((p) => [`${printable(p.productName ?? '')} (${printable(p.productId)})`, printable(p.status ?? '?'), meaning(p.status)]);
   const w0 = Math.max(...rows.map((r) => [...(r[0] as string)].length));
   const w1 = Math.max(...rows.map((r) => (r[1] as string).length));
   return rows.map(([a, b, c]) => `  ${(a as string) + ' '.repeat(w0 - [...(a as string)].length)}  ${(b as string).padEnd(w1)}  ${c}`).join('\n');
@@ -140,7 +141,7 @@ export async function runProductCommand(args: ParsedArgs, io: Io, client: () => 
       const last = flags.catalog === true ? 'SUBSCRIBED' : 'PUBLISHED';
       const table = [['ID', 'NAME', 'ACCESS', last, 'DESCRIPTION'], ...rows.map((p) => {
         const flag = 'subscribed' in p ? p.subscribed : 'isPublished' in p ? p.isPublished : undefined;
-        return [p.productId, printable(p.productName ?? ''), p.subscriptionCode ?? '', flag === undefined ? '' : flag ? 'yes' : 'no', printable(p.productDescription ?? '')];
+        return [printable(p.productId), printable(p.productName ?? ''), printable(p.subscriptionCode ?? ''), flag === undefined ? '' : flag ? 'yes' : 'no', printable(p.productDescription ?? '')];
       })];
       const widths = (table[0] as string[]).map((_, i) => Math.max(...table.map((r) => [...(r[i] as string)].length)));
       io.out(`${table.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell + ' '.repeat((widths[i] as number) - [...cell].length))).join('  ').trimEnd()).join('\n')}\n`);
@@ -156,7 +157,7 @@ export async function runProductCommand(args: ParsedArgs, io: Io, client: () => 
       await c.subscribeApiKey(apiKeyId, product.productId, { signal });
       const status = (await keyProducts(c, apiKeyId, signal)).find((p) => p.productId === product.productId)?.status ?? null;
       if (json) io.out(`${JSON.stringify({ apiKeyId, productId: product.productId, status })}\n`);
-      else io.out(`Subscribed ${apiKeyId} to "${printable(product.productName ?? product.productId)}" (${product.productId}): ${status ?? '?'}, ${meaning(status)}.\n`);
+      else io.out(`Subscribed ${apiKeyId} to "${printable(product.productName ?? product.productId)}" (${printable(product.productId)}): ${printable(status ?? '?')}, ${meaning(status)}.\n`);
       return EXIT.ok;
     }
     case 'unsubscribe': {
@@ -167,7 +168,7 @@ export async function runProductCommand(args: ParsedArgs, io: Io, client: () => 
       if (product === undefined) throw new NotFoundError(`product '${productRef}' does not exist or is not visible to this account`);
       await c.unsubscribeApiKey(apiKeyId, product.productId, { signal });
       if (json) io.out(`${JSON.stringify({ apiKeyId, productId: product.productId, status: 'UNSUBSCRIBED' })}\n`);
-      else io.out(`Unsubscribed ${apiKeyId} from "${printable(product.productName ?? product.productId)}" (${product.productId}).\n`);
+      else io.out(`Unsubscribed ${apiKeyId} from "${printable(product.productName ?? product.productId)}" (${printable(product.productId)}).\n`);
       return EXIT.ok;
     }
     default:
@@ -230,7 +231,7 @@ export async function createWithProducts(
   ];
   const waiting = subscriptions.filter((x) => x.status === 'REQUEST');
   if (waiting.length > 0) lines.push('', `The key does not open ${waiting.map((w) => `"${printable(w.productName ?? w.productId)}"`).join(', ')} until the product's owner accepts it.`);
-  if (urls.length > 0) lines.push('', `Call a stage with the header ${API_KEY_HEADER}: <primary or secondary key>`, ...urls.map((u) => `  ${u}`));
+  if (urls.length > 0) lines.push('', `Call a stage with the header ${API_KEY_HEADER}: <primary or secondary key>`, ...urls.map((u) => `  ${printable(u)}`));
   if (result.products.some((p) => !p.ownProduct)) lines.push('', "Another account's product: its publisher documents the URL to call.");
   if (urlProblem !== undefined) lines.push('', `(could not list the stage hosts: ${printable(urlProblem)})`);
   lines.push('', s.yellow(STORE_NOTE));
@@ -239,7 +240,7 @@ export async function createWithProducts(
   }
   io.out(`${lines.join('\n')}\n`);
   if (rerun.length > 0) {
-    for (const p of result.products) if (p.error !== undefined) io.err(`error: ${printable(p.productId)}: ${printable(p.error.message)}\n`);
+    for (const p of result.products) if (p.error !== undefined) io.err(`error: ${printable(p.productId)}: ${printable(redact(p.error.message))}\n`);
     return EXIT.failure;
   }
   return EXIT.ok;
@@ -247,7 +248,8 @@ export async function createWithProducts(
 
 /** Commands that finish an incomplete create by hand, one per step that did not. */
 function rerunLines(key: ApiKey, input: { apiKeyDescription: string }, result: CreateKeyForProductsResult): string[] {
-  const lines = result.products.filter((p) => p.subscribe === 'failed').map((p) => `apikey subscribe ${key.apiKeyId} --product ${p.productId}`);
-  if (result.description === 'failed') lines.push(`apikey update ${key.apiKeyId} --description ${quote(input.apiKeyDescription)}`);
+  // Ids come from NCP: quoted, so a hostile value cannot turn a copied line into another command.
+  const lines = result.products.filter((p) => p.subscribe === 'failed').map((p) => `apikey subscribe ${quote(key.apiKeyId)} --product ${quote(p.productId)}`);
+  if (result.description === 'failed') lines.push(`apikey update ${quote(key.apiKeyId)} --description ${quote(input.apiKeyDescription)}`);
   return lines;
 }
