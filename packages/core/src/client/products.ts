@@ -6,7 +6,7 @@
 
 import type { z } from 'zod';
 import { AbortedError, ApiKeyError } from '../errors.ts';
-import { apiKeyIdSchema, pageQuerySchema, productIdSchema, type PageQuery } from '../schemas/input.ts';
+import { apiKeyIdSchema, idSchema, pageQuerySchema, productIdSchema, type PageQuery } from '../schemas/input.ts';
 import { apiKeyProductsResponseSchema, type ApiKeyProduct, type ApiKeyProductPage } from '../schemas/response.ts';
 import {
   iteratePageQuerySchema,
@@ -103,6 +103,9 @@ export type RequestKit = {
 };
 
 const DEFAULT_PAGE_SIZE = 100;
+const apiIdSchema = idSchema('apiId');
+const stageIdSchema = idSchema('stageId');
+const usagePlanIdSchema = idSchema('usagePlanId');
 
 type Page<T> = { items: T[]; total: number | undefined };
 
@@ -136,6 +139,24 @@ function lazy<T>(start: () => AsyncGenerator<T>): AsyncIterable<T> {
   };
 }
 
+/**
+ * Every item of a paged list: the input is validated on the first next(); each page comes from `fetchPage`
+ * (given the filters without `pageSize`) and `items` picks the list out of the normalised page.
+ */
+function everyPage<Q extends { pageSize?: number | undefined }, P extends { total: number }, T>(
+  input: () => Q,
+  fetchPage: (filters: Omit<Q, 'pageSize'>, limit: number, offset: number) => Promise<P>,
+  items: (page: P) => T[],
+): AsyncIterable<T> {
+  return lazy(() => {
+    const { pageSize, ...filters } = input();
+    return walk(async (limit, offset) => {
+      const page = await fetchPage(filters, limit, offset);
+      return { items: items(page), total: page.total };
+    }, pageSize ?? DEFAULT_PAGE_SIZE);
+  });
+}
+
 const bool = (b: boolean | undefined): string | undefined => (b === undefined ? undefined : String(b));
 
 /** Drops undefined members so a POST body carries only what the caller set. */
@@ -158,7 +179,6 @@ export function createProductMethods({ ctx, postCtx, prepare }: RequestKit): Pro
   const productPath = (pid: string): string => `/products/${pathSegment(pid)}`;
   const keyPath = (kid: string): string => `/api-keys/${pathSegment(kid)}`;
   const id = (schema: z.ZodType<string>, v: unknown, path: string): string => validate(schema, v, path);
-  const apiIdSchema = apiKeyIdSchema; // same id rule; the label comes from the path argument
 
   // ---- own products ----
   async function productPage(q: Omit<z.output<typeof listProductsQuerySchema>, never>, signal: AbortSignal | undefined): Promise<ProductPage> {
@@ -215,10 +235,8 @@ export function createProductMethods({ ctx, postCtx, prepare }: RequestKit): Pro
     return { products, total: body.total ?? (q.offset ?? 0) + products.length };
   }
   async function isLinked(kid: string, pid: string, signal: AbortSignal | undefined): Promise<boolean> {
-    for await (const p of walk(async (limit, offset) => {
-      const page = await keyProductPage(kid, { limit, offset }, signal);
-      return { items: page.products, total: page.total };
-    }, DEFAULT_PAGE_SIZE)) if (p.productId === pid) return true;
+    const all = everyPage(() => ({}), (_f, limit, offset) => keyProductPage(kid, { limit, offset }, signal), (p) => p.products);
+    for await (const p of all) if (p.productId === pid) return true;
     return false;
   }
 
@@ -270,37 +288,16 @@ export function createProductMethods({ ctx, postCtx, prepare }: RequestKit): Pro
 
   return {
     listProducts: async (q = {}, o) => productPage(validate(listProductsQuerySchema, q, ''), o?.signal),
-    iterateProducts: (q = {}, o) =>
-      lazy(() => {
-        const { pageSize, ...filters } = validate(iterateProductsQuerySchema, q, '');
-        return walk(async (limit, offset) => {
-          const p = await productPage({ ...filters, limit, offset }, o?.signal);
-          return { items: p.products, total: p.total };
-        }, pageSize ?? DEFAULT_PAGE_SIZE);
-      }),
+    iterateProducts: (q = {}, o) => everyPage(() => validate(iterateProductsQuerySchema, q, ''), (f, limit, offset) => productPage({ ...f, limit, offset }, o?.signal), (p) => p.products),
     getProduct: async (pid, o) => oneProduct(productPath(id(productIdSchema, pid, 'productId')), o?.signal),
     getPublishedProduct: async (pid, o) => oneProduct(`/published-products/${pathSegment(id(productIdSchema, pid, 'productId'))}`, o?.signal),
 
     searchPublishedProducts: async (q = {}, o) => publishedPage(validate(searchPublishedProductsQuerySchema, q, ''), o?.signal),
-    iteratePublishedProducts: (q = {}, o) =>
-      lazy(() => {
-        const { pageSize, ...filters } = validate(iteratePublishedProductsQuerySchema, q, '');
-        return walk(async (limit, offset) => {
-          const p = await publishedPage({ ...filters, limit, offset }, o?.signal);
-          return { items: p.products, total: p.total };
-        }, pageSize ?? DEFAULT_PAGE_SIZE);
-      }),
+    iteratePublishedProducts: (q = {}, o) => everyPage(() => validate(iteratePublishedProductsQuerySchema, q, ''), (f, limit, offset) => publishedPage({ ...f, limit, offset }, o?.signal), (p) => p.products),
 
     listProductApis: async (pid, q = {}, o) => apiPage(id(productIdSchema, pid, 'productId'), validate(listProductApisQuerySchema, q, ''), o?.signal),
     iterateProductApis: (pid, q = {}, o) =>
-      lazy(() => {
-        const p = id(productIdSchema, pid, 'productId');
-        const { pageSize, ...filters } = validate(iterateProductApisQuerySchema, q, '');
-        return walk(async (limit, offset) => {
-          const page = await apiPage(p, { ...filters, limit, offset }, o?.signal);
-          return { items: page.apis, total: page.total };
-        }, pageSize ?? DEFAULT_PAGE_SIZE);
-      }),
+      everyPage(() => ({ ...validate(iterateProductApisQuerySchema, q, ''), pid: id(productIdSchema, pid, 'productId') }), ({ pid: p, ...f }, limit, offset) => apiPage(p, { ...f, limit, offset }, o?.signal), (p) => p.apis),
     async listApiStages(pid, aid, o) {
       const p = id(productIdSchema, pid, 'productId');
       const a = id(apiIdSchema, aid, 'apiId');
@@ -311,16 +308,9 @@ export function createProductMethods({ ctx, postCtx, prepare }: RequestKit): Pro
     },
 
     searchUsagePlans: async (q = {}, o) => planPage(validate(searchUsagePlansQuerySchema, q, ''), o?.signal),
-    iterateUsagePlans: (q = {}, o) =>
-      lazy(() => {
-        const { pageSize, ...filters } = validate(iterateUsagePlansQuerySchema, q, '');
-        return walk(async (limit, offset) => {
-          const p = await planPage({ ...filters, limit, offset }, o?.signal);
-          return { items: p.usagePlans, total: p.total };
-        }, pageSize ?? DEFAULT_PAGE_SIZE);
-      }),
+    iterateUsagePlans: (q = {}, o) => everyPage(() => validate(iterateUsagePlansQuerySchema, q, ''), (f, limit, offset) => planPage({ ...f, limit, offset }, o?.signal), (p) => p.usagePlans),
     async listStageUsagePlans(stageId, q = {}, o) {
-      const sid = id(apiIdSchema, stageId, 'stageId');
+      const sid = id(stageIdSchema, stageId, 'stageId');
       const { associated } = validate(stageUsagePlansQuerySchema, q, '');
       const body = await get('/usage-plans', buildQuery([['stageId', sid], ['associated', bool(associated)]]), usagePlanListResponseSchema, '{ usagePlans: [...], total }', o?.signal);
       const usagePlans = body.usagePlans ?? [];
@@ -329,37 +319,16 @@ export function createProductMethods({ ctx, postCtx, prepare }: RequestKit): Pro
 
     listApiKeyProducts: async (kid, q = {}, o) => keyProductPage(id(apiKeyIdSchema, kid, 'apiKeyId'), validate(pageQuerySchema, q, ''), o?.signal),
     iterateApiKeyProducts: (kid, q = {}, o) =>
-      lazy(() => {
-        const k = id(apiKeyIdSchema, kid, 'apiKeyId');
-        const { pageSize } = validate(iteratePageQuerySchema, q, '');
-        return walk(async (limit, offset) => {
-          const p = await keyProductPage(k, { limit, offset }, o?.signal);
-          return { items: p.products, total: p.total };
-        }, pageSize ?? DEFAULT_PAGE_SIZE);
-      }),
+      everyPage(() => ({ ...validate(iteratePageQuerySchema, q, ''), kid: id(apiKeyIdSchema, kid, 'apiKeyId') }), ({ kid: k }, limit, offset) => keyProductPage(k, { limit, offset }, o?.signal), (p) => p.products),
     getSubscriptionDetail: async (kid, q, o) => detailPage(id(apiKeyIdSchema, kid, 'apiKeyId'), validate(subscriptionDetailQuerySchema, q, ''), o?.signal),
     iterateSubscriptionDetail: (kid, q, o) =>
-      lazy(() => {
-        const k = id(apiKeyIdSchema, kid, 'apiKeyId');
-        const { pageSize, ...filters } = validate(iterateSubscriptionDetailQuerySchema, q, '');
-        return walk(async (limit, offset) => {
-          const p = await detailPage(k, { ...filters, limit, offset }, o?.signal);
-          return { items: p.relations, total: p.total };
-        }, pageSize ?? DEFAULT_PAGE_SIZE);
-      }),
+      everyPage(() => ({ ...validate(iterateSubscriptionDetailQuerySchema, q, ''), kid: id(apiKeyIdSchema, kid, 'apiKeyId') }), ({ kid: k, ...f }, limit, offset) => detailPage(k, { ...f, limit, offset }, o?.signal), (p) => p.relations),
     subscribeApiKey: async (kid, pid, o) => changeSubscription('subscribe', id(apiKeyIdSchema, kid, 'apiKeyId'), id(productIdSchema, pid, 'productId'), o?.signal),
     unsubscribeApiKey: async (kid, pid, o) => changeSubscription('unsubscribe', id(apiKeyIdSchema, kid, 'apiKeyId'), id(productIdSchema, pid, 'productId'), o?.signal),
 
     searchProductApiKeys: async (pid, q = {}, o) => ownerKeyPage(id(productIdSchema, pid, 'productId'), validate(searchProductApiKeysQuerySchema, q, ''), o?.signal),
     iterateProductApiKeys: (pid, q = {}, o) =>
-      lazy(() => {
-        const p = id(productIdSchema, pid, 'productId');
-        const { pageSize, ...filters } = validate(iterateProductApiKeysQuerySchema, q, '');
-        return walk(async (limit, offset) => {
-          const page = await ownerKeyPage(p, { ...filters, limit, offset }, o?.signal);
-          return { items: page.apiKeys, total: page.total };
-        }, pageSize ?? DEFAULT_PAGE_SIZE);
-      }),
+      everyPage(() => ({ ...validate(iterateProductApiKeysQuerySchema, q, ''), pid: id(productIdSchema, pid, 'productId') }), ({ pid: p, ...f }, limit, offset) => ownerKeyPage(p, { ...f, limit, offset }, o?.signal), (p) => p.apiKeys),
     async setSubscriptionStatus(pid, kid, status, o) {
       const p = id(productIdSchema, pid, 'productId');
       const k = id(apiKeyIdSchema, kid, 'apiKeyId');
@@ -370,8 +339,8 @@ export function createProductMethods({ ctx, postCtx, prepare }: RequestKit): Pro
     async setApiKeyStagePlan(pid, kid, stageId, usagePlanId, o) {
       const p = id(productIdSchema, pid, 'productId');
       const k = id(apiKeyIdSchema, kid, 'apiKeyId');
-      const sid = id(apiIdSchema, stageId, 'stageId');
-      const plan = id(apiIdSchema, usagePlanId, 'usagePlanId');
+      const sid = id(stageIdSchema, stageId, 'stageId');
+      const plan = id(usagePlanIdSchema, usagePlanId, 'usagePlanId');
       await sendIdempotent(ctx, prepare('PUT', `${productPath(p)}/api-keys/${pathSegment(k)}/stages/${pathSegment(sid)}`, '', { usagePlanId: plan }), o?.signal);
     },
   };

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { dropNulls } from './response.ts';
+import { idSchema, limitSchema, offsetSchema } from './input.ts';
 import { checkText } from './text.ts';
 
 // ---- inputs --------------------------------------------------------------------------------------------
@@ -19,10 +20,8 @@ function filterText(label: string, max: number) {
     });
 }
 
-const limitSchema = z.number({ error: 'limit must be a number' }).int('limit must be an integer').min(1, 'limit must be at least 1').max(Number.MAX_SAFE_INTEGER);
-const offsetSchema = z.number({ error: 'offset must be a number' }).int('offset must be an integer').min(0, 'offset must be 0 or more').max(Number.MAX_SAFE_INTEGER);
 const pageSizeSchema = z.number({ error: 'pageSize must be a number' }).int('pageSize must be an integer').min(1, 'pageSize must be at least 1').max(1000, 'pageSize must be at most 1000');
-const idLike = (label: string) => z.string({ error: `${label} must be a string` }).regex(/^[A-Za-z0-9_-]{1,64}$/, `${label} must be 1–64 letters, digits, '-' or '_'`);
+const idLike = idSchema;
 
 export const subscriptionCodeSchema = z.enum(['PUBLIC', 'PROTECTED'], { error: "subscriptionCode must be 'PUBLIC' or 'PROTECTED'" });
 export type SubscriptionCode = z.infer<typeof subscriptionCodeSchema>;
