@@ -22,6 +22,9 @@ export async function runSandbox(args: ParsedArgs, io: Io): Promise<number> {
   io.out(`NCP emulator listening on ${server.url}\n`);
   // The access key is an identifier, not the secret; printing it tells the user which pair to sign with.
   io.out(`accepting access key ${printable(pair.accessKey)} (${printable(origin)})\n`);
+  // The seeded catalogue, so `apikey products` and `create --product` have something to work with at once.
+  const listed = emulator.products().filter((p) => p.isPublished).map((p) => `${p.productId} (${p.subscriptionCode}${p.publisherId === emulator.tenantId ? '' : ", another account's"})`);
+  io.out(`products: ${listed.join(', ')}; stages answer at ${new URL(server.url).origin}/gateway/… with the x-ncp-apigw-api-key header\n`);
   io.out('Press Ctrl+C to stop.\n');
   await new Promise<void>((resolve) => {
     const stop = () => {
