@@ -15,7 +15,11 @@ import {
   type ApiKeyError,
   type ClientEvent,
 } from '@apikey/core';
+import { createNcpConnections } from '@apikey/core/adapter';
 import { recordingSleep } from './helpers.ts';
+
+// As every front-end does: create and subscribe POSTs on connections the runtime never re-sends on by itself.
+const adapter = createNcpConnections();
 
 const CREDS = { accessKey: 'PRODUCTS_TEST_AK', secretKey: 'PRODUCTS_TEST_SECRET_0123456789' };
 
@@ -28,7 +32,7 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 function setup(events: ClientEvent[] = []): { served: Promise<ServedEmulator>; client: (s: ServedEmulator) => ApiGatewayClient } {
   const served = serve({ emulator: createNcpEmulator({ credentials: [CREDS], seed: 7, products: sandboxCatalogue() }) });
   const client = (s: ServedEmulator) =>
-    createApiGatewayClient({ credentials: CREDS, endpoint: s.url, timeoutMs: 300, retry: { retries: 6, sleep: recordingSleep().sleep }, onEvent: (e) => events.push(e) });
+    createApiGatewayClient({ credentials: CREDS, endpoint: s.url, freshConnectionFetch: adapter.freshConnectionFetch, timeoutMs: 300, retry: { retries: 6, sleep: recordingSleep().sleep }, onEvent: (e) => events.push(e) });
   return { served, client };
 }
 
