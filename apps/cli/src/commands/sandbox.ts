@@ -16,8 +16,7 @@ export async function runSandbox(args: ParsedArgs, io: Io): Promise<number> {
   const port = typeof args.flags.port === 'string' ? Number(args.flags.port) : DEFAULT_SANDBOX_PORT;
   const { pair, origin } = sandboxPair(args, io);
   const { createNcpEmulator, sandboxCatalogue, serve } = await import('@apikey/ncp-emulator');
-  const emulator = createNcpEmulator({ credentials: [pair], products: sandboxCatalogue(), log: (line: string) => io.err(`${redact(line, [pair.secretKey])}
-`) });
+  const emulator = createNcpEmulator({ credentials: [pair], products: sandboxCatalogue(), log: (line: string) => io.err(`${redact(line, [pair.secretKey])}\n`) });
   const server = await serve({ emulator, port, hostname: '127.0.0.1' });
   io.out(`NCP emulator listening on ${server.url}\n`);
   // The access key is an identifier, not the secret; printing it tells the user which pair to sign with.
