@@ -134,7 +134,7 @@ describe('apikey create --product', () => {
     expect(r.code).toBe(1);
     const key = JSON.parse(r.stdout) as { apiKeyId: string; primaryKey: string; subscriptions: unknown };
     expect(key.subscriptions).toEqual([{ productId: 'paymentprt', productName: 'payments', status: 'FAILED' }]);
-    expect(JSON.parse(r.stderr).rerun).toEqual([`apikey subscribe ${key.apiKeyId} --product paymentprt`]);
+    expect(JSON.parse(r.stderr).error.rerun).toEqual([`apikey subscribe ${key.apiKeyId} --product paymentprt`]);
   });
 
   it.each(['drop', '503', 'timeout'] as const)('commit-then-fail (%s) on subscribe still finishes in one run with one key and one subscription', async (mode) => {

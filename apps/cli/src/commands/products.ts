@@ -207,7 +207,8 @@ export async function createWithProducts(
     io.out(`${JSON.stringify({ ...key, subscriptions }, null, 2)}\n`);
     if (rerun.length > 0) {
       const failed = result.products.find((p) => p.error !== undefined)?.error;
-      io.err(`${JSON.stringify({ ...errorDocument(failed ?? new Error('a step did not finish')), rerun })}\n`);
+      const doc = errorDocument(failed ?? new Error('a step did not finish'));
+      io.err(`${JSON.stringify({ error: { ...doc.error, rerun } })}\n`);
       return EXIT.failure;
     }
     return EXIT.ok;
