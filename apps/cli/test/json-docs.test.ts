@@ -92,22 +92,6 @@ describe('docs/cli-json.md', () => {
     expect((list.doc as unknown[]).length).toBeGreaterThan(0);
     valid(list.doc, 'key-list');
     valid((await json(['create', '--name', 'dry', '--dry-run', '--json'])).doc, 'dry-run');
-    // products
-    const withProducts = await json(['create', '--name', 'schema-prod', '--product', 'weatherpub', '--product', 'paymentprt', '--json']);
-    expect(withProducts.code).toBe(0);
-    valid(withProducts.doc, 'key-with-subscriptions');
-    valid((await json(['products', '--json'])).doc, 'product-list');
-    valid((await json(['products', '--catalog', '--json'])).doc, 'catalog-list');
-    valid((await json(['subscribe', id, '--product', 'mapsothers', '--json'])).doc, 'subscription');
-    valid((await json(['show', id, '--json'])).doc, 'key-with-products');
-    valid((await json(['unsubscribe', id, '--product', 'mapsothers', '--yes', '--json'])).doc, 'subscription');
-    valid((await json(['create', '--name', 'dry', '--product', 'weatherpub', '--dry-run', '--json'])).doc, 'dry-run');
-    server.emulator.setFaults({ statusRates: { 500: 1 }, only: { path: /\/subscribe$/ } });
-    const half = await runCli(['create', '--name', 'schema-half', '--product', 'weatherpub', '--json'], { env: envFor(server) });
-    server.emulator.setFaults(undefined);
-    expect(half.code).toBe(1);
-    valid(JSON.parse(half.stdout), 'key-with-subscriptions');
-    valid(JSON.parse(half.stderr), 'error');
     valid((await json(['delete', id, '--yes', '--json'])).doc, 'delete');
     const status = await json(['auth', 'status', '--json']);
     expect(status.code).toBe(0);
@@ -127,4 +111,24 @@ describe('docs/cli-json.md', () => {
       valid(r.doc, 'error');
     }
   });
+
+  it('the product commands\' --json output matches its schemas', async () => {
+    const created = await json(['create', '--name', 'schema-key', '--json']);
+    const id = (created.doc as { apiKeyId: string }).apiKeyId;
+    const withProducts = await json(['create', '--name', 'schema-prod', '--product', 'weatherpub', '--product', 'paymentprt', '--json']);
+    expect(withProducts.code).toBe(0);
+    valid(withProducts.doc, 'key-with-subscriptions');
+    valid((await json(['products', '--json'])).doc, 'product-list');
+    valid((await json(['products', '--catalog', '--json'])).doc, 'catalog-list');
+    valid((await json(['subscribe', id, '--product', 'mapsothers', '--json'])).doc, 'subscription');
+    valid((await json(['show', id, '--json'])).doc, 'key-with-products');
+    valid((await json(['unsubscribe', id, '--product', 'mapsothers', '--yes', '--json'])).doc, 'subscription');
+    valid((await json(['create', '--name', 'dry', '--product', 'weatherpub', '--dry-run', '--json'])).doc, 'dry-run');
+    server.emulator.setFaults({ statusRates: { 500: 1 }, only: { path: /\/subscribe$/ } });
+    const half = await runCli(['create', '--name', 'schema-half', '--product', 'weatherpub', '--json'], { env: envFor(server) });
+    server.emulator.setFaults(undefined);
+    expect(half.code).toBe(1);
+    valid(JSON.parse(half.stdout), 'key-with-subscriptions');
+    valid(JSON.parse(half.stderr), 'error');
+  }, 120_000);
 });

@@ -63,7 +63,7 @@ describe('apikey products', () => {
     const text = await runCli(['products', '--catalog', '--name', 'map'], { env: env() });
     expect(text.stdout).toMatch(/mapsothers\s+maps\s+PUBLIC\s+no/);
     expect(text.stdout).not.toContain('weatherpub');
-  });
+  }, 60_000);
 });
 
 describe('hostile text from NCP', () => {
@@ -125,7 +125,7 @@ describe('apikey create --product', () => {
     expect(JSON.parse(again.stdout)).toEqual({ apiKeyId: key!.apiKeyId, productId: 'weatherpub', status: 'ACCEPTED' });
     expect(relationsOf(key!.apiKeyId)).toHaveLength(1);
     expect(keysNamed('half-done')).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('--json after a failed subscribe still prints the key (with status FAILED) and the re-run line on stderr', async () => {
     server.emulator.setFaults({ statusRates: { 500: 1 }, only: { path: /\/subscribe$/ } });
@@ -171,7 +171,7 @@ describe('subscribe, unsubscribe, show', () => {
     expect(un.code, un.stderr).toBe(0);
     expect(JSON.parse(un.stdout)).toEqual({ apiKeyId: id, productId: 'paymentprt', status: 'UNSUBSCRIBED' });
     expect(relationsOf(id)).toEqual([]);
-  });
+  }, 90_000);
 
   it('subscribe without --product exits 2 and sends nothing', async () => {
     const r = await runCli(['subscribe', 'abcdefghij'], { env: env() });
