@@ -28,8 +28,8 @@ export type ParsedArgs = {
   /** `status` in `apikey auth status`, `list` in `apikey configure list`. */
   subcommand?: string;
   global: GlobalOptions;
-  /** Command flags by their long name; booleans are true, strings are the raw value. */
-  flags: Record<string, string | boolean>;
+  /** Command flags by their long name; booleans are true, strings are the raw value, repeatable ones a list. */
+  flags: Record<string, string | boolean | string[]>;
   apiKeyId?: string;
   /** Other positional arguments: the shell of `completion`, the topic words of `help`. */
   operands: string[];
@@ -109,16 +109,19 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 
   const spec = command === undefined ? undefined : specFor(command, subcommand);
   const topic = helpTopic(command, subcommand);
-  const raw: Record<string, string | boolean> = {};
+  const raw: Record<string, string | boolean | string[]> = {};
   for (const s of seen) {
     if (!(s.name in GLOBAL_FLAGS) && !(spec !== undefined && s.name in spec.flags)) {
       const where = command === undefined ? 'without a command' : `for '${topicText(command, subcommand)}'`;
       throw new UsageError(`--${s.name} is not a flag ${where}${didYouMean(s.name, spec ? Object.keys(spec.flags) : [], '--')}`, topic);
     }
-    raw[s.name] = s.value;
+    // A repeatable flag (create --product) keeps every value, in order; any other keeps the last.
+    const before = raw[s.name];
+    if (spec?.flags[s.name]?.repeatable === true && typeof s.value === 'string') raw[s.name] = [...(Array.isArray(before) ? before : []), s.value];
+    else raw[s.name] = s.value;
   }
   const global = toGlobal(raw);
-  const flags: Record<string, string | boolean> = {};
+  const flags: Record<string, string | boolean | string[]> = {};
   if (spec !== undefined) for (const name of Object.keys(spec.flags)) if (raw[name] !== undefined) flags[name] = raw[name];
 
   const parsed: ParsedArgs = { command, global, flags, operands: [] };
@@ -227,7 +230,7 @@ function helpTopic(command: CommandName | undefined, subcommand: string | undefi
   return command === undefined ? '' : topicText(command, subcommand);
 }
 
-function toGlobal(raw: Record<string, string | boolean>): GlobalOptions {
+function toGlobal(raw: Record<string, string | boolean | string[]>): GlobalOptions {
   const g: GlobalOptions = {
     sandbox: raw.sandbox === true,
     debug: raw.debug === true,
@@ -262,7 +265,7 @@ function toGlobal(raw: Record<string, string | boolean>): GlobalOptions {
   return g;
 }
 
-function validateCommandFlags(command: CommandName, flags: Record<string, string | boolean>): void {
+function validateCommandFlags(command: CommandName, flags: Record<string, string | boolean | string[]>): void {
   if (command === 'list' && typeof flags.limit === 'string') {
     const n = Number(flags.limit);
     if (!/^\d+$/.test(flags.limit) || n < 1 || n > 1000) throw new UsageError('--limit must be an integer from 1 to 1000', command);

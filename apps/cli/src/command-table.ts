@@ -11,6 +11,8 @@ export type FlagSpec = {
   short?: string;
   /** The only values accepted; completion offers them. */
   choices?: readonly string[];
+  /** May be given several times; the parsed value is then the list of values in order. */
+  repeatable?: boolean;
 };
 
 /** What a command's positional arguments are. */
@@ -46,16 +48,17 @@ export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   version: { kind: 'boolean', short: 'V', help: 'print the version' },
 };
 
-export const COMMANDS = ['create', 'list', 'show', 'update', 'rotate', 'delete', 'configure', 'auth', 'completion', 'sandbox', 'help', 'version'] as const;
+export const COMMANDS = ['create', 'list', 'show', 'update', 'rotate', 'delete', 'products', 'subscribe', 'unsubscribe', 'configure', 'auth', 'completion', 'sandbox', 'help', 'version'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export const COMMAND_TABLE: Record<CommandName, CommandSpec> = {
   create: {
-    summary: 'create an API key and print both key values',
-    usage: 'apikey create [--name N] [--description D] [--yes] [--json] [--dry-run]',
+    summary: 'create an API key (subscribed to --product P) and print both key values',
+    usage: 'apikey create [--name N] [--description D] [--product P]... [--yes] [--json] [--dry-run]',
     flags: {
       name: { kind: 'string', short: 'n', valueName: 'N', help: 'key name, 1-20 characters' },
       description: { kind: 'string', short: 'd', valueName: 'D', help: 'description, 0-50 characters' },
+      product: { kind: 'string', valueName: 'P', repeatable: true, help: 'subscribe the new key to product P (id or exact name; repeatable)' },
       yes: yes('no prompts (non-interactive)'),
       json: json('the created key'),
       'dry-run': { kind: 'boolean', help: 'check input and credentials (one signed read call), print the request; create nothing' },
@@ -65,6 +68,7 @@ export const COMMAND_TABLE: Record<CommandName, CommandSpec> = {
     examples: [
       'apikey create -n billing-svc -d "billing service" --json > key.json',
       'apikey create --name billing-svc --dry-run',
+      'apikey create -n web-app --product weather --product payments --json',
     ],
   },
   list: {
@@ -82,7 +86,7 @@ export const COMMAND_TABLE: Record<CommandName, CommandSpec> = {
     ],
   },
   show: {
-    summary: 'show one API key',
+    summary: 'show one API key and the products it is subscribed to',
     usage: 'apikey show <apiKeyId> [--json]',
     flags: { json: json('the key') },
     operand: { kind: 'apiKeyId' },
@@ -123,6 +127,40 @@ export const COMMAND_TABLE: Record<CommandName, CommandSpec> = {
     operand: { kind: 'apiKeyId' },
     examples: ['apikey delete k1a2b3c4d5 --yes'],
   },
+  // ---- products: keys that open an API ----
+  products: {
+    summary: 'list your API products, or every published one with --catalog',
+    usage: 'apikey products [--name FILTER] [--catalog] [--json]',
+    flags: {
+      name: { kind: 'string', short: 'n', valueName: 'FILTER', help: 'only products whose name contains FILTER' },
+      catalog: { kind: 'boolean', help: 'every published product (all accounts), not only your own' },
+      json: { kind: 'boolean', help: 'print the products as a JSON array' },
+    },
+    notes: ["PUBLIC: a subscribed key works at once. PROTECTED: the product's owner accepts each key."],
+    examples: ['apikey products', "apikey products --catalog --json | jq -r '.[].productId'"],
+  },
+  subscribe: {
+    summary: "subscribe a key to a product (PROTECTED ones wait for the owner's acceptance)",
+    usage: 'apikey subscribe <apiKeyId> --product P [--json]',
+    flags: {
+      product: { kind: 'string', valueName: 'P', help: 'product id or exact name (required)' },
+      json: json('{"apiKeyId","productId","status"}'),
+    },
+    operand: { kind: 'apiKeyId' },
+    examples: ['apikey subscribe k1a2b3c4d5 --product weather --json'],
+  },
+  unsubscribe: {
+    summary: "cancel a key's subscription to a product",
+    usage: 'apikey unsubscribe <apiKeyId> --product P [--yes] [--json]',
+    flags: {
+      product: { kind: 'string', valueName: 'P', help: 'product id or exact name (required)' },
+      yes: yes('do not ask for confirmation (required when not interactive)'),
+      json: json('{"apiKeyId","productId","status"}'),
+    },
+    operand: { kind: 'apiKeyId' },
+    examples: ['apikey unsubscribe k1a2b3c4d5 --product weather --yes'],
+  },
+  // ---- end products ----
   configure: {
     summary: 'store credentials in ~/.ncloud/configure (0600)',
     usage: 'apikey configure [--profile P]',

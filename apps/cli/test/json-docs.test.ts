@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxCatalogue } from '@apikey/ncp-emulator';
 import { envFor, REPO_ROOT, runCli, startEmulator, tempHome, type Served } from './helpers.ts';
 
 type Schema = {
@@ -51,7 +52,7 @@ function check(value: unknown, schema: Schema, at = '$'): string[] {
 
 let server: Served;
 beforeAll(async () => {
-  server = await startEmulator();
+  server = await startEmulator({ products: sandboxCatalogue() });
 });
 afterAll(async () => {
   await server.close();
@@ -65,7 +66,10 @@ const valid = (doc: unknown, id: string) => expect(check(doc, { $ref: id })).toE
 
 describe('docs/cli-json.md', () => {
   it('has a schema for every documented shape', () => {
-    expect([...schemas.keys()].sort()).toEqual(['api-key', 'auth-status', 'delete', 'dry-run', 'error', 'key-list', 'profile-list', 'setting']);
+    expect([...schemas.keys()].sort()).toEqual([
+      'api-key', 'auth-status', 'catalog-list', 'delete', 'dry-run', 'error', 'key-list', 'key-product', 'key-with-products', 'key-with-subscriptions',
+      'product-list', 'profile-list', 'setting', 'subscription',
+    ]);
   });
 
   it('the schemas reject what they should (the checker is not a rubber stamp)', () => {
@@ -81,7 +85,7 @@ describe('docs/cli-json.md', () => {
     expect(created.code).toBe(0);
     valid(created.doc, 'api-key');
     const id = (created.doc as { apiKeyId: string }).apiKeyId;
-    valid((await json(['show', id, '--json'])).doc, 'api-key');
+    valid((await json(['show', id, '--json'])).doc, 'key-with-products');
     valid((await json(['update', id, '--description', 'e', '--disable', '--json'])).doc, 'api-key');
     valid((await json(['rotate', id, '--secondary', '--yes', '--json'])).doc, 'api-key');
     const list = await json(['list', '--json']);
@@ -107,4 +111,24 @@ describe('docs/cli-json.md', () => {
       valid(r.doc, 'error');
     }
   });
+
+  it('the product commands\' --json output matches its schemas', async () => {
+    const created = await json(['create', '--name', 'schema-key', '--json']);
+    const id = (created.doc as { apiKeyId: string }).apiKeyId;
+    const withProducts = await json(['create', '--name', 'schema-prod', '--product', 'weatherpub', '--product', 'paymentprt', '--json']);
+    expect(withProducts.code).toBe(0);
+    valid(withProducts.doc, 'key-with-subscriptions');
+    valid((await json(['products', '--json'])).doc, 'product-list');
+    valid((await json(['products', '--catalog', '--json'])).doc, 'catalog-list');
+    valid((await json(['subscribe', id, '--product', 'mapsothers', '--json'])).doc, 'subscription');
+    valid((await json(['show', id, '--json'])).doc, 'key-with-products');
+    valid((await json(['unsubscribe', id, '--product', 'mapsothers', '--yes', '--json'])).doc, 'subscription');
+    valid((await json(['create', '--name', 'dry', '--product', 'weatherpub', '--dry-run', '--json'])).doc, 'dry-run');
+    server.emulator.setFaults({ statusRates: { 500: 1 }, only: { path: /\/subscribe$/ } });
+    const half = await runCli(['create', '--name', 'schema-half', '--product', 'weatherpub', '--json'], { env: envFor(server) });
+    server.emulator.setFaults(undefined);
+    expect(half.code).toBe(1);
+    valid(JSON.parse(half.stdout), 'key-with-subscriptions');
+    valid(JSON.parse(half.stderr), 'error');
+  }, 120_000);
 });

@@ -26,6 +26,8 @@ beforeAll(async () => {
     res.setHeader('content-type', 'application/json');
     if (path === '/api/v1/api-keys') res.end(JSON.stringify({ apiKeys: [KEY], total: 1 }));
     else if (path === `/api/v1/api-keys/${KEY.apiKeyId}`) res.end(JSON.stringify(KEY));
+    // show also lists the key's products; a hostile product name must come out escaped as well.
+    else if (path === `/api/v1/api-keys/${KEY.apiKeyId}/products`) res.end(JSON.stringify({ apiKeyRelateProductDtos: [{ productId: 'p0hostile1', productName: HOSTILE_NAME, status: 'ACCEPTED' }], total: 1 }));
     else {
       res.statusCode = 400;
       res.end(JSON.stringify({ error: { errorCode: '3001', message: HOSTILE_MESSAGE } }));

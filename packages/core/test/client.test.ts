@@ -98,7 +98,7 @@ describe('normalised responses', () => {
     assert.deepEqual(JSON.parse(calls[1]!.body), { apiKeyName: 'my-key', apiKeyDescription: 'desc', isEnabled: false });
   });
 
-  it('create: only the create POST goes through freshConnectionFetch', async () => {
+  it('create and subscribe POSTs go through freshConnectionFetch; the PUT stays on the pooled fetch', async () => {
     const fresh: string[] = [];
     const { fetch: pooled, calls } = scriptedFetch((req) => (req.method === 'POST' ? json(201, { apiKey: { ...KEY, apiKeyDescription: 'apikey:x' } }) : json(200, { apiKey: KEY })));
     const freshConnectionFetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -108,7 +108,8 @@ describe('normalised responses', () => {
     const client = createApiGatewayClient({ credentials: CREDS, endpoint: 'http://127.0.0.1:9/api/v1', fetch: pooled, freshConnectionFetch });
     await client.createApiKey({ apiKeyName: 'my-key' }, { operationId: 'x' });
     await client.subscribeApiKey(KEY.apiKeyId, 'prod123456');
-    assert.deepEqual(fresh, ['POST'], 'the create POST, signed like any request');
+    // Subscribe is a POST too: a runtime re-send of one that landed must not happen behind the read-back's back.
+    assert.deepEqual(fresh, ['POST', 'POST'], 'the create and subscribe POSTs, signed like any request');
     assert.ok(calls[0]!.headers.get('x-ncp-apigw-signature-v2'));
     assert.deepEqual(calls.map((c) => c.method), ['POST', 'PUT', 'POST']);
   });

@@ -1,6 +1,7 @@
 // createNcpEmulator: the Web-standard request handler tying together auth, faults, routing, state and inspection.
 
 import { verifySignatureV2 } from './auth.ts';
+import { createDataPlane, isGatewayPath } from './data-plane.ts';
 import { createTokenBucket, decideCommitThenFail, decidePre, matchesFilter, validateFaults, type TokenBucket } from './faults.ts';
 import { deriveStream, hex, uuid } from './prng.ts';
 import {
@@ -14,6 +15,7 @@ import {
 import { API_PREFIX, createRouter } from './routes.ts';
 import { sleep } from './sleep.ts';
 import { createStore } from './store.ts';
+import { createUsageCounters } from './usage.ts';
 import type {
   CommitThenFailMode,
   Credential,
@@ -121,12 +123,16 @@ export function createNcpEmulator(opts: NcpEmulatorOptions = {}): NcpEmulator {
   setFaults(opts.faults);
 
   const store = createStore({ random: idRandom, now, tenantId, behaviour });
-  const route = createRouter(store, behaviour);
-  for (const p of opts.products ?? []) store.addProduct(p);
+  const usage = createUsageCounters();
+  const route = createRouter(store, behaviour, usage, now);
+  const callStage = createDataPlane(store, usage, now);
+  for (const p of opts.products ?? []) store.catalogue.addProduct(p);
   const seen: SeenRequest[] = [];
 
   async function respond(req: Request, url: URL, rawTarget: string, applied: string[]): Promise<Response> {
     const method = req.method;
+    // The data plane authorises by API key, not by signature v2, and takes no management faults.
+    if (isGatewayPath(url.pathname)) return callStage(req, url);
     const auth = verifySignatureV2(method, rawTarget, req.headers, {
       credentials,
       now: now(),
@@ -229,13 +235,16 @@ export function createNcpEmulator(opts: NcpEmulatorOptions = {}): NcpEmulator {
     inspect: {
       requests: () => seen.map((r) => ({ ...r })),
       keys: () => store.keys().map((k) => ({ ...k })),
-      subscriptions: () => store.subscriptions().map((s) => ({ ...s })),
+      subscriptions: () => store.subscriptions().map((s) => ({ ...s, stagePlans: { ...s.stagePlans } })),
       reset: () => {
         store.reset();
+        usage.reset();
         seen.length = 0;
       },
     },
-    addProduct: (p) => ({ ...store.addProduct(p) }),
+    addProduct: (p) => ({ ...store.catalogue.addProduct(p) }),
     products: () => store.products().map((p) => ({ ...p })),
+    apis: (productId) => store.catalogue.apisOf(productId).map((a) => ({ ...a, stages: a.stages.map((s) => ({ ...s, usagePlanIds: [...s.usagePlanIds] })) })),
+    tenantId,
   };
 }

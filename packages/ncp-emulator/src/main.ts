@@ -3,6 +3,7 @@
 
 import process from 'node:process';
 import { createNcpEmulator } from './emulator.ts';
+import { sandboxCatalogue } from './sandbox-catalogue.ts';
 import { credentialsFromEnv, parseArgs, USAGE } from './runner-config.ts';
 import { serve } from './serve-node.ts';
 
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const log = (line: string): void => {
     process.stderr.write(`${line}\n`);
   };
-  const emulator = createNcpEmulator({ credentials: creds.credentials, log, ...(args.seed !== undefined ? { seed: args.seed } : {}) });
+  const emulator = createNcpEmulator({ credentials: creds.credentials, log, products: sandboxCatalogue(), ...(args.seed !== undefined ? { seed: args.seed } : {}) });
   const served = await serve({ emulator, port: args.port });
   log(`NCP emulator listening on ${served.url} (credentials: ${creds.source === 'env' ? 'from environment' : 'sandbox defaults'})`);
   const stop = (): void => {

@@ -13,6 +13,10 @@ export const ERRORS = {
   unexpected: { status: 500, errorCode: '900', message: 'Unexpected Error' },
   endpointError: { status: 503, errorCode: '500', message: 'Endpoint Error' },
   endpointTimeout: { status: 504, errorCode: '510', message: 'Endpoint Timeout' },
+  // Gateway (data plane) answers, documented by NCP: a key without a subscription, and rate/quota breaches.
+  permissionDenied: { status: 401, errorCode: '210', message: 'Permission Denied' },
+  quotaExceeded: { status: 429, errorCode: '400', message: 'Quota Exceeded' },
+  rateLimited: { status: 429, errorCode: '420', message: 'Rate Limited' },
   // Emulator-defined.
   badJson: { status: 400, errorCode: 'EMU-BAD-JSON', message: 'Bad Request Exception' },
   contentType: { status: 400, errorCode: 'EMU-CONTENT-TYPE', message: 'Bad Request Exception' },
@@ -23,6 +27,10 @@ export const ERRORS = {
   keyInUse: { status: 400, errorCode: 'EMU-KEY-IN-USE', message: 'Bad Request Exception' },
   keyNotFound: { status: 404, errorCode: 'EMU-KEY-NOT-FOUND', message: 'Not Found Exception' },
   productNotFound: { status: 404, errorCode: 'EMU-PRODUCT-NOT-FOUND', message: 'Not Found Exception' },
+  apiNotFound: { status: 404, errorCode: 'EMU-API-NOT-FOUND', message: 'Not Found Exception' },
+  stageNotFound: { status: 404, errorCode: 'EMU-STAGE-NOT-FOUND', message: 'Not Found Exception' },
+  subscriptionNotFound: { status: 404, errorCode: 'EMU-SUBSCRIPTION-NOT-FOUND', message: 'Not Found Exception' },
+  planNotAssociated: { status: 400, errorCode: 'EMU-PLAN-NOT-ASSOCIATED', message: 'Bad Request Exception' },
   methodNotAllowed: { status: 405, errorCode: 'EMU-METHOD-NOT-ALLOWED', message: 'Method Not Allowed' },
   notImplemented: { status: 501, errorCode: 'EMU-NOT-IMPLEMENTED', message: 'Not Implemented' },
 } as const satisfies Record<string, ErrorSpec>;

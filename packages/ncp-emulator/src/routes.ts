@@ -1,7 +1,9 @@
 // The API-key endpoints under /api/v1 (listed in this package's README): routing, request parsing and response shapes.
 
+import { createProductRoutes, type Route } from './product-routes.ts';
 import { ERRORS, HttpError, emptyResponse, jsonResponse } from './responses.ts';
 import type { Store } from './store.ts';
+import type { UsageCounters } from './usage.ts';
 import type { ApiKeyRecord } from './types.ts';
 import {
   checkDescription,
@@ -21,6 +23,7 @@ export type RouteBehaviour = {
   defaultLimit: number;
   requireJsonContentType: boolean;
   maxBodyBytes: number;
+  domainCode: string;
 };
 
 export type RouteInput = {
@@ -35,8 +38,6 @@ export type RouteInput = {
 
 export const API_PREFIX = '/api/v1';
 
-type Handler = (input: RouteInput, id: string) => Promise<Response>;
-type Route = { pattern: RegExp; methods: Record<string, Handler> };
 
 /** DTO as NCP returns it: the record without emulator bookkeeping. */
 export function toDto(r: ApiKeyRecord, withKeys = true) {
@@ -57,10 +58,10 @@ export function toDto(r: ApiKeyRecord, withKeys = true) {
 // Documented NCP endpoints the emulator does not implement: answered 501 rather than a misleading 404/405.
 const NOT_IMPLEMENTED: { method: string; pattern: RegExp }[] = [
   { method: 'POST', pattern: /^\/api-keys\/search$/ },
-  { method: 'GET', pattern: /^\/api-keys\/[^/]+\/subscription-detail$/ },
-  { method: '*', pattern: /^\/products(\/|$)/ },
   { method: '*', pattern: /^\/dashboards(\/|$)/ },
 ];
+// Families the emulator implements in part: a path in them that no route matches is answered 501 as well.
+const PARTIAL_FAMILIES = /^\/(products|published-products|usage-plans)(\/|$)/;
 
 function decodeSegment(segment: string): string {
   try {
@@ -71,7 +72,7 @@ function decodeSegment(segment: string): string {
   }
 }
 
-export function createRouter(store: Store, behaviour: RouteBehaviour) {
+export function createRouter(store: Store, behaviour: RouteBehaviour, usage: UsageCounters, now: () => number) {
   async function readJson(request: Request): Promise<Record<string, unknown>> {
     const type = request.headers.get('content-type');
     const text = await request.text();
@@ -91,10 +92,19 @@ export function createRouter(store: Store, behaviour: RouteBehaviour) {
     return requireObject(parsed);
   }
 
-  function page<T>(items: readonly T[], query: URLSearchParams): { slice: T[]; total: number } {
-    const { limit, offset } = checkPaging(query, behaviour.defaultLimit);
-    return { slice: items.slice(offset, offset + limit), total: items.length };
+  /** For bodies NCP documents as all-optional: no body reads as `{}`. */
+  async function readOptionalJson(request: Request): Promise<Record<string, unknown>> {
+    if (request.body === null) return {};
+    const clone = request.clone();
+    if ((await clone.text()).trim() === '') return {};
+    return readJson(request);
   }
+
+  const paging = (query: URLSearchParams) => checkPaging(query, behaviour.defaultLimit);
+  function slicePage<T>(items: readonly T[], p: { limit: number; offset: number }): { slice: T[]; total: number } {
+    return { slice: items.slice(p.offset, p.offset + p.limit), total: items.length };
+  }
+  const page = <T>(items: readonly T[], query: URLSearchParams) => slicePage(items, paging(query));
 
   const routes: Route[] = [
     {
@@ -183,6 +193,18 @@ export function createRouter(store: Store, behaviour: RouteBehaviour) {
         },
       },
     },
+    ...createProductRoutes({
+      store,
+      usage,
+      now,
+      domainCode: behaviour.domainCode,
+      initialCount: behaviour.initialCount,
+      defaultLimit: behaviour.defaultLimit,
+      readJson,
+      readOptionalJson,
+      page: slicePage,
+      paging,
+    }),
   ];
 
   return async function route(input: RouteInput): Promise<Response> {
@@ -199,7 +221,10 @@ export function createRouter(store: Store, behaviour: RouteBehaviour) {
         const allow = Object.keys(r.methods).join(', ');
         throw new HttpError(ERRORS.methodNotAllowed, `${input.method} is not supported here; allowed: ${allow}`, { allow });
       }
-      return handler(input, decodeSegment(m[1] ?? ''));
+      return handler(input, decodeSegment(m[1] ?? ''), decodeSegment(m[2] ?? ''), decodeSegment(m[3] ?? ''));
+    }
+    if (PARTIAL_FAMILIES.test(input.path)) {
+      throw new HttpError(ERRORS.notImplemented, `${input.method} ${API_PREFIX}${input.path} is an NCP endpoint the emulator does not implement`);
     }
     throw new HttpError(ERRORS.routeNotFound, `no route for ${input.method} ${API_PREFIX}${input.path}`);
   };

@@ -1,8 +1,9 @@
 // In-memory state of one emulated tenant: API keys (in creation order), products and key↔product subscriptions.
 
+import { createCatalogue } from './catalogue.ts';
 import { apiKeyId as newApiKeyId, keyValue, type Random } from './prng.ts';
 import { ERRORS, HttpError } from './responses.ts';
-import type { ApiKeyRecord, Product, ProductInput, Subscription } from './types.ts';
+import type { ApiKeyRecord, Product, Subscription, SubscriptionStatus } from './types.ts';
 
 export type StoreBehaviour = {
   uniqueNames: boolean;
@@ -21,9 +22,10 @@ export type Store = ReturnType<typeof createStore>;
 
 export function createStore(opts: { random: Random; now: () => number; tenantId: string; behaviour: StoreBehaviour }) {
   const keys = new Map<string, ApiKeyRecord>();
-  const products = new Map<string, Product>();
   const subscriptions: Subscription[] = [];
   const { random, now, behaviour } = opts;
+  const catalogue = createCatalogue({ random, now: () => formatTime(now()), tenantId: opts.tenantId });
+  const product = catalogue.product;
 
   function freshId(taken: (id: string) => boolean): string {
     for (;;) {
@@ -45,12 +47,6 @@ export function createStore(opts: { random: Random; now: () => number; tenantId:
         throw new HttpError(ERRORS.duplicateName, `an API key named ${JSON.stringify(name)} already exists`);
       }
     }
-  }
-
-  function product(productId: string): Product {
-    const p = products.get(productId);
-    if (p === undefined) throw new HttpError(ERRORS.productNotFound, `product ${JSON.stringify(productId)} not found`);
-    return p;
   }
 
   return {
@@ -111,31 +107,10 @@ export function createStore(opts: { random: Random; now: () => number; tenantId:
         if (subscriptions[i]?.apiKeyId === id) subscriptions.splice(i, 1);
       }
     },
-    addProduct(input: ProductInput): Product {
-      const t = formatTime(now());
-      if (typeof input.productName !== 'string' || input.productName === '') {
-        throw new TypeError('addProduct needs a non-empty productName');
-      }
-      if (input.productId !== undefined && !/^[a-z0-9]{1,10}$/.test(input.productId)) {
-        throw new TypeError('addProduct productId must be 1–10 lowercase letters or digits, like NCP ids');
-      }
-      const productId = input.productId ?? freshId((id) => products.has(id));
-      if (products.has(productId)) throw new Error(`product ${productId} already exists`);
-      const p: Product = {
-        productId,
-        productName: input.productName,
-        productDescription: input.productDescription ?? '',
-        publisherId: input.publisherId ?? opts.tenantId,
-        isSelfProduct: input.isSelfProduct ?? true,
-        subscriptionCode: input.subscriptionCode ?? 'PUBLIC',
-        regTime: t,
-        modTime: t,
-      };
-      products.set(productId, p);
-      return p;
-    },
+    catalogue,
+    tenantId: opts.tenantId,
     products(): Product[] {
-      return [...products.values()];
+      return catalogue.products();
     },
     linkedProducts(id: string): { product: Product; subscription: Subscription }[] {
       get(id);
@@ -145,12 +120,29 @@ export function createStore(opts: { random: Random; now: () => number; tenantId:
     },
     subscribe(id: string, productId: string): void {
       get(id);
-      const p = product(productId);
+      const p = catalogue.visibleProduct(productId);
       if (subscriptions.some((s) => s.apiKeyId === id && s.productId === productId)) return;
       const t = formatTime(now());
-      // Protected products wait for the owner's approval (subscriptionCode PROTECTED: relation starts as REQUEST).
+      // Protected products wait for the owner's decision; public ones are usable at once (stored as ACCEPTED).
       const status = p.subscriptionCode === 'PROTECTED' ? 'REQUEST' : 'ACCEPTED';
-      subscriptions.push({ apiKeyId: id, productId, status, regTime: t, modTime: t });
+      subscriptions.push({ apiKeyId: id, productId, status, regTime: t, modTime: t, stagePlans: {} });
+    },
+    subscription(id: string, productId: string): Subscription | undefined {
+      return subscriptions.find((s) => s.apiKeyId === id && s.productId === productId);
+    },
+    subscribersOf(productId: string): { key: ApiKeyRecord; subscription: Subscription }[] {
+      return subscriptions.filter((s) => s.productId === productId).map((s) => ({ key: get(s.apiKeyId), subscription: s }));
+    },
+    /** Owner decision on a key's relation; only ACCEPTED and REJECTED are settable (DENY/BLOCKED_REQUEST only seedable). */
+    setStatus(id: string, productId: string, status: SubscriptionStatus): void {
+      const s = subscriptions.find((x) => x.apiKeyId === id && x.productId === productId);
+      if (s === undefined) throw new HttpError(ERRORS.subscriptionNotFound, `API key ${JSON.stringify(id)} has no subscription to product ${JSON.stringify(productId)}`);
+      s.status = status;
+      s.modTime = formatTime(now());
+    },
+    byKeyValue(value: string): ApiKeyRecord | undefined {
+      for (const k of keys.values()) if (k.primaryKey === value || k.secondaryKey === value) return k;
+      return undefined;
     },
     unsubscribe(id: string, productId: string): void {
       get(id);
@@ -163,6 +155,9 @@ export function createStore(opts: { random: Random; now: () => number; tenantId:
     },
     subscriptions(): Subscription[] {
       return [...subscriptions];
+    },
+    subscriptionsOfKey(id: string): Subscription[] {
+      return subscriptions.filter((s) => s.apiKeyId === id);
     },
     reset(): void {
       keys.clear();

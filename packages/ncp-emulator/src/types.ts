@@ -67,18 +67,61 @@ export type Product = {
   publisherId: string;
   isSelfProduct: boolean;
   subscriptionCode: 'PUBLIC' | 'PROTECTED';
+  /** Listed in the catalogue (POST /published-products/search). */
+  isPublished: boolean;
   regTime: string;
   modTime: string;
+};
+
+/** An account-level usage plan; `rateRps` and the quotas are what the data plane enforces. */
+export type UsagePlanInput = {
+  usagePlanId?: string;
+  usagePlanName: string;
+  usagePlanDescription?: string;
+  rateRps?: number;
+  dayQuotaRequest?: number;
+  monthQuotaRequest?: number;
+};
+
+export type StageInput = {
+  stageId?: string;
+  stageName: string;
+  /** Plans created in the product publisher's account and associated with this stage (first = default for new subscribers). */
+  usagePlans?: UsagePlanInput[];
+};
+
+export type ApiInput = {
+  apiId?: string;
+  apiName: string;
+  apiDescription?: string;
+  stages?: StageInput[];
 };
 
 export type ProductInput = {
   productId?: string;
   productName: string;
   productDescription?: string;
+  /** Tenant id of the publishing account; defaults to the emulator's own tenant (the caller's account). */
   publisherId?: string;
   isSelfProduct?: boolean;
   subscriptionCode?: 'PUBLIC' | 'PROTECTED';
+  isPublished?: boolean;
+  apis?: ApiInput[];
 };
+
+export type UsagePlan = {
+  usagePlanId: string;
+  usagePlanName: string;
+  usagePlanDescription: string;
+  rateRps: number | undefined;
+  dayQuotaRequest: number | undefined;
+  monthQuotaRequest: number | undefined;
+  tenantId: string;
+};
+
+export type Stage = { stageId: string; stageName: string; apiId: string; usagePlanIds: string[] };
+
+export type Api = { apiId: string; apiName: string; apiDescription: string; productId: string; stages: Stage[] };
 
 export type Subscription = {
   apiKeyId: string;
@@ -86,6 +129,8 @@ export type Subscription = {
   status: SubscriptionStatus;
   regTime: string;
   modTime: string;
+  /** Plan chosen by the owner per stage (PUT …/api-keys/{kid}/stages/{sid}); otherwise the stage's first plan. */
+  stagePlans: Record<string, string>;
 };
 
 export type SeenRequest = {
@@ -129,4 +174,8 @@ export type NcpEmulator = {
   };
   addProduct(p: ProductInput): Product;
   products(): Product[];
+  /** APIs of a product, with their stages (any publisher). */
+  apis(productId: string): Api[];
+  /** The emulator's own tenant id: products whose publisherId equals it belong to the caller's account. */
+  tenantId: string;
 };

@@ -28,8 +28,8 @@ type Options = {
 export async function setupClient(g: GlobalOptions, io: Io, o: Options = {}): Promise<ClientSetup> {
   const onEvent = o.log ? debugLogger(o.log) : undefined;
   if (g.sandbox) {
-    const { createNcpEmulator } = await import('@apikey/ncp-emulator');
-    const emulator = createNcpEmulator({ credentials: [{ ...SANDBOX_CREDENTIALS }] });
+    const { createNcpEmulator, sandboxCatalogue } = await import('@apikey/ncp-emulator');
+    const emulator = createNcpEmulator({ credentials: [{ ...SANDBOX_CREDENTIALS }], products: sandboxCatalogue() });
     const sandboxFetch: typeof fetch = (input, init) => emulator.handler(new Request(input, init));
     const client = createApiGatewayClient({
       credentials: { ...SANDBOX_CREDENTIALS },

@@ -15,12 +15,15 @@ export const DEFAULT_SANDBOX_PORT = 4010;
 export async function runSandbox(args: ParsedArgs, io: Io): Promise<number> {
   const port = typeof args.flags.port === 'string' ? Number(args.flags.port) : DEFAULT_SANDBOX_PORT;
   const { pair, origin } = sandboxPair(args, io);
-  const { createNcpEmulator, serve } = await import('@apikey/ncp-emulator');
-  const emulator = createNcpEmulator({ credentials: [pair], log: (line: string) => io.err(`${redact(line, [pair.secretKey])}\n`) });
+  const { createNcpEmulator, sandboxCatalogue, serve } = await import('@apikey/ncp-emulator');
+  const emulator = createNcpEmulator({ credentials: [pair], products: sandboxCatalogue(), log: (line: string) => io.err(`${redact(line, [pair.secretKey])}\n`) });
   const server = await serve({ emulator, port, hostname: '127.0.0.1' });
   io.out(`NCP emulator listening on ${server.url}\n`);
   // The access key is an identifier, not the secret; printing it tells the user which pair to sign with.
   io.out(`accepting access key ${printable(pair.accessKey)} (${printable(origin)})\n`);
+  // The seeded catalogue, so `apikey products` and `create --product` have something to work with at once.
+  const listed = emulator.products().filter((p) => p.isPublished).map((p) => `${p.productId} (${p.subscriptionCode}${p.publisherId === emulator.tenantId ? '' : ", another account's"})`);
+  io.out(`products: ${listed.join(', ')}; stages answer at ${new URL(server.url).origin}/gateway/… with the x-ncp-apigw-api-key header\n`);
   io.out('Press Ctrl+C to stop.\n');
   await new Promise<void>((resolve) => {
     const stop = () => {

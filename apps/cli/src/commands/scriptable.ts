@@ -11,6 +11,7 @@ import { setupClient } from './client.ts';
 import { EXIT } from './errors.ts';
 import { keyDetails, keyRows, keyTable, printable, STORE_NOTE, style } from './output.ts';
 import { warnIfNameTaken } from './same-name.ts';
+import { createWithProducts, keyProducts, productLines, productRefs, runProductCommand } from './products.ts';
 
 const NOT_INTERACTIVE = 'when not running interactively';
 
@@ -37,8 +38,10 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
       checkName(name, '--name');
       checkDescription(description);
       const input = createApiKeyInputSchema.parse({ apiKeyName: name, apiKeyDescription: description });
-      if (flags['dry-run'] === true) return dryRun(args, io, input, signal);
+      const products = productRefs(flags.product);
+      if (flags['dry-run'] === true) return dryRun(args, io, input, signal, products);
       const c = await client();
+      if (products.length > 0) return createWithProducts(io, c, input, products, { json, signal });
       await warnIfNameTaken(c, input.apiKeyName, io, signal);
       // A fresh random operation id: the create stays exact however its requests fail (core: create-key.ts).
       const key = await c.createApiKey(input, { signal, operationId: crypto.randomUUID() });
@@ -62,9 +65,11 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
       return EXIT.ok;
     }
     case 'show': {
-      const key = await (await client()).getApiKey(requireId(), { signal });
-      if (json) print(key);
-      else io.out(`${keyDetails(key, { showKeys: true })}\n`);
+      const c = await client();
+      const key = await c.getApiKey(requireId(), { signal });
+      const products = await keyProducts(c, key.apiKeyId, signal);
+      if (json) io.out(`${JSON.stringify({ ...key, products }, null, 2)}\n`);
+      else io.out(`${keyDetails(key, { showKeys: true })}\n\nProducts:\n${productLines(products)}\n`);
       return EXIT.ok;
     }
     case 'update': {
@@ -116,6 +121,10 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
       else io.out(`Deleted API key ${id}.\n`);
       return EXIT.ok;
     }
+    case 'products':
+    case 'subscribe':
+    case 'unsubscribe':
+      return runProductCommand(args, io, client, signal);
     case 'configure':
     case 'sandbox':
     case 'auth':
@@ -161,16 +170,18 @@ function checkFilter(filter: string): void {
 }
 
 /** Checks the input and, with the same signed read call as `auth status`, the credentials; creates nothing. */
-async function dryRun(args: ParsedArgs, io: Io, input: { apiKeyName: string; apiKeyDescription?: string | undefined }, signal: AbortSignal): Promise<number> {
+async function dryRun(args: ParsedArgs, io: Io, input: { apiKeyName: string; apiKeyDescription?: string | undefined }, signal: AbortSignal, products: readonly string[] = []): Promise<number> {
   const { setup, exchanges } = await recordedClient(args, io, signal);
   await signedReadCall(setup.client, signal);
   await warnIfNameTaken(setup.client, input.apiKeyName, io, signal);
   const check = exchanges[0];
   const request = { method: 'POST', url: `${setup.endpoint}/api-keys`, body: input };
   const credentialsCheck = { method: check?.method ?? 'GET', path: check?.path ?? '', status: check?.status ?? 0 };
-  if (args.flags.json === true) io.out(`${JSON.stringify({ dryRun: true, request, credentialsCheck }, null, 2)}\n`);
+  // With --product the key is then subscribed to each product as given (not looked up in a dry run).
+  const then = products.length > 0 ? { subscribe: [...products] } : {};
+  if (args.flags.json === true) io.out(`${JSON.stringify({ dryRun: true, request, credentialsCheck, ...then }, null, 2)}\n`);
   else {
-    io.out(`Dry run: would send\n  POST ${request.url}\n  ${JSON.stringify(input)}\n`);
+    io.out(`Dry run: would send\n  POST ${request.url}\n  ${JSON.stringify(input)}\n${products.map((p) => `then subscribe the key to product ${JSON.stringify(printable(p))}\n`).join('')}`);
     io.out(`Credentials: NCP accepted a signed ${credentialsCheck.method} ${credentialsCheck.path} (HTTP ${credentialsCheck.status}).\nNothing was created.\n`);
   }
   return EXIT.ok;

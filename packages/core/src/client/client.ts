@@ -2,31 +2,25 @@
 // is sent, builds each URL once, sends through ofetch with the signing fetch injected, retries only what
 // is safe to retry (creates: create-key.ts), and normalises NCP's response quirks into one shape.
 
-import type { z } from 'zod';
 import { InputError, NotFoundError, ResponseShapeError, type InputIssue } from '../errors.ts';
 import {
   apiKeyIdSchema,
   iterateApiKeysQuerySchema,
   keyTypeSchema,
   listApiKeysQuerySchema,
-  pageQuerySchema,
-  productIdSchema,
   updateApiKeyInputSchema,
   type CreateApiKeyInput,
   type IterateApiKeysQuery,
   type KeyType,
   type ListApiKeysQuery,
-  type PageQuery,
   type UpdateApiKeyInput,
 } from '../schemas/input.ts';
 import {
   apiKeyListResponseSchema,
-  apiKeyProductsResponseSchema,
   apiKeyResponseSchema,
   apiKeySchema,
   type ApiKey,
   type ApiKeyPage,
-  type ApiKeyProductPage,
 } from '../schemas/response.ts';
 import { parseJson } from '../schemas/error-envelope.ts';
 import { createSigningFetch } from '../signer/signing-fetch.ts';
@@ -44,8 +38,10 @@ import {
 import { parseBody } from './parse.ts';
 import { createKeyCreator, isCreateMarker, RESERVED_DESCRIPTION, type CreateOptions } from './create-key.ts';
 import type { CallOptions, ClientOptions } from './types.ts';
+import { validate } from './validate.ts';
+import { createProductMethods, type ProductMethods } from './products.ts';
 
-export interface ApiGatewayClient {
+export interface ApiGatewayClient extends ProductMethods {
   createApiKey(input: CreateApiKeyInput, o?: CreateOptions): Promise<ApiKey>;
   listApiKeys(q?: ListApiKeysQuery, o?: CallOptions): Promise<ApiKeyPage>;
   iterateApiKeys(q?: IterateApiKeysQuery, o?: CallOptions): AsyncIterable<ApiKey>;
@@ -54,23 +50,9 @@ export interface ApiGatewayClient {
   setApiKeyEnabled(apiKeyId: string, isEnabled: boolean, o?: CallOptions): Promise<ApiKey>;
   regenerateApiKey(apiKeyId: string, keyType: KeyType, o?: CallOptions): Promise<ApiKey>;
   deleteApiKey(apiKeyId: string, o?: CallOptions): Promise<void>;
-  listApiKeyProducts(apiKeyId: string, q?: PageQuery, o?: CallOptions): Promise<ApiKeyProductPage>;
-  subscribeApiKey(apiKeyId: string, productId: string, o?: CallOptions): Promise<void>;
-  unsubscribeApiKey(apiKeyId: string, productId: string, o?: CallOptions): Promise<void>;
 }
 
 const DEFAULT_PAGE_SIZE = 100;
-
-/** zod issues → InputError, with the caller-facing field path. */
-function validate<S extends z.ZodType>(schema: S, value: unknown, path: string): z.output<S> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issues: InputIssue[] = parsed.error.issues.map((i) => ({
-    path: [path, ...i.path.map(String)].filter((p) => p !== '').join('.'),
-    message: i.message,
-  }));
-  throw new InputError(issues);
-}
 
 function validateCredentials(o: ClientOptions): void {
   const issues: InputIssue[] = [];
@@ -160,14 +142,6 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
     throw errorFromResponse(res, req.method, req.path, now());
   }
 
-  async function subscription(action: 'subscribe' | 'unsubscribe', apiKeyId: string, productId: string, signal: AbortSignal | undefined): Promise<void> {
-    const id = validate(apiKeyIdSchema, apiKeyId, 'apiKeyId');
-    const pid = validate(productIdSchema, productId, 'productId');
-    const req = prepare('POST', `${keyPath(id)}/${action}`, '', { productId: pid });
-    // Subscribing twice leaves the same state, so these POSTs are retried like idempotent calls.
-    await sendIdempotent(ctx, req, signal);
-  }
-
   return {
     createApiKey: createKeyCreator({
       ctx,
@@ -245,17 +219,6 @@ export function createApiGatewayClient(opts: ClientOptions): ApiGatewayClient {
       }
     },
 
-    async listApiKeyProducts(apiKeyId, q = {}, o) {
-      const id = validate(apiKeyIdSchema, apiKeyId, 'apiKeyId');
-      const page = validate(pageQuerySchema, q, '');
-      const req = prepare('GET', `${keyPath(id)}/products`, buildQuery([['limit', page.limit], ['offset', page.offset]]));
-      const res = await sendIdempotent(ctx, req, o?.signal);
-      const body = parseBody(res, apiKeyProductsResponseSchema, req, '{ apiKeyRelateProductDtos: [...], total }');
-      const products = body.apiKeyRelateProductDtos ?? [];
-      return { products, total: body.total ?? (page.offset ?? 0) + products.length };
-    },
-
-    subscribeApiKey: (apiKeyId, productId, o) => subscription('subscribe', apiKeyId, productId, o?.signal),
-    unsubscribeApiKey: (apiKeyId, productId, o) => subscription('unsubscribe', apiKeyId, productId, o?.signal),
+    ...createProductMethods({ ctx, postCtx, prepare }),
   };
 }

@@ -39,7 +39,7 @@ export type ClientOptions = {
   endpoint?: string | undefined;
   fetch?: typeof fetch | undefined;
   /**
-   * The fetch for create POSTs: it must send each request on a connection of its own and never re-send it
+   * The fetch for create and subscribe/unsubscribe POSTs: it must send each request on a connection of its own and never re-send it
    * by itself (a runtime that silently re-sends a POST whose reused connection closed unanswered would make
    * a second key). Runtime adapters supply it (`@apikey/core/adapter`); default: `fetch`.
    */

@@ -3,3 +3,4 @@ export * from './text.ts';
 export * from './input.ts';
 export * from './response.ts';
 export * from './error-envelope.ts';
+export * from './products.ts';

@@ -33,7 +33,7 @@ export type UpdateApiKeyInput = z.input<typeof updateApiKeyInputSchema>;
 // Ids end up as a URL path segment: refusing anything but id characters keeps "..", "/" or "?" from
 // changing which resource is addressed (and what gets signed).
 const ID_RE = /^[A-Za-z0-9_-]{1,64}$/;
-function idSchema(label: string) {
+export function idSchema(label: string) {
   return z.string({ error: `${label} must be a string` }).regex(ID_RE, `${label} must be 1–64 letters, digits, '-' or '_'`);
 }
 export const apiKeyIdSchema = idSchema('apiKeyId');
@@ -42,8 +42,8 @@ export const productIdSchema = idSchema('productId');
 export const keyTypeSchema = z.enum(['PRIMARY', 'SECONDARY'], { error: "keyType must be 'PRIMARY' or 'SECONDARY'" });
 export type KeyType = z.infer<typeof keyTypeSchema>;
 
-const limitSchema = z.number({ error: 'limit must be a number' }).int('limit must be an integer').min(1, 'limit must be at least 1').max(Number.MAX_SAFE_INTEGER);
-const offsetSchema = z.number({ error: 'offset must be a number' }).int('offset must be an integer').min(0, 'offset must be 0 or more').max(Number.MAX_SAFE_INTEGER);
+export const limitSchema = z.number({ error: 'limit must be a number' }).int('limit must be an integer').min(1, 'limit must be at least 1').max(Number.MAX_SAFE_INTEGER);
+export const offsetSchema = z.number({ error: 'offset must be a number' }).int('offset must be an integer').min(0, 'offset must be 0 or more').max(Number.MAX_SAFE_INTEGER);
 
 // The list filter follows the name rule except that it may be empty (meaning "no filter").
 const nameFilterSchema = z

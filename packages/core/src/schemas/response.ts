@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 
-function dropNulls(value: unknown): unknown {
+export function dropNulls(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
   let hasNull = false;
   for (const k in value) {
