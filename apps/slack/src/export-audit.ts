@@ -2,6 +2,8 @@
 // line with the request's key name and requester beside it. Reads the same store the app uses: DATABASE_URL
 // (Postgres; safe while the app runs) or the embedded store in APIKEY_DATA_DIR (default ./data; the app must be
 // stopped, as only one process may open that folder). Read-only; never prints key values (the store has none).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import process from 'node:process';
 import { redact } from '@apikey/core';
 import { createPgliteExecutor } from './store/pglite-executor.ts';
@@ -36,7 +38,12 @@ function parseArgs(argv: string[]): { request?: string; since?: number } {
 
 async function open(env: NodeJS.ProcessEnv): Promise<SqlExecutor> {
   const url = env.DATABASE_URL?.trim() ?? '';
-  if (url === '') return createPgliteExecutor(env.APIKEY_DATA_DIR?.trim() || './data');
+  if (url === '') {
+    const dataDir = env.APIKEY_DATA_DIR?.trim() || './data';
+    // Opening a folder that holds no store would create an empty one there and then fail on the missing tables.
+    if (!existsSync(join(dataDir, 'pglite'))) throw new Error(`no embedded store in ${dataDir} (set APIKEY_DATA_DIR to the app's data folder, or DATABASE_URL for Postgres)`);
+    return createPgliteExecutor(dataDir);
+  }
   if (!/^postgres(ql)?:\/\//i.test(url)) throw new Error('DATABASE_URL must start with postgres:// or postgresql:// (or be unset for the embedded store)');
   return createPostgresExecutor(url, { maxConnections: 1 });
 }

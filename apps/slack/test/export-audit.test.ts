@@ -1,5 +1,6 @@
 // `pnpm --silent audit:export` writes the audit log as JSON lines, oldest first, from the embedded store and
 // from Postgres alike; --request and --since narrow it; bad arguments are refused before anything is read.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -83,4 +84,16 @@ describe('audit export arguments', () => {
       expect(res.stdout).toBe('');
     }
   }, 120_000);
+
+  it('refuses a folder that holds no store, and leaves no empty store behind', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'apikey-no-store-'));
+    try {
+      const res = exportAudit({ APIKEY_DATA_DIR: empty });
+      expect(res.status).toBe(1);
+      expect(res.stderr).toContain(`no embedded store in ${empty}`);
+      expect(readdirSync(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
