@@ -9,6 +9,9 @@ import { printable } from '@apikey/core/printable';
 
 export { printable };
 
+/** Header a caller sends the key in when calling a product's stage. */
+export const API_KEY_HEADER = 'x-ncp-apigw-api-key';
+
 export const STORE_NOTE =
   'Store these keys now, in a password manager or secret store: anyone holding one can call every API the key is subscribed to.';
 
