@@ -21,7 +21,7 @@ import type { ParsedArgs } from '../args.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { EXIT, errorDocument } from './errors.ts';
-import { API_KEY_HEADER, keyDetails, STORE_NOTE, style } from './output.ts';
+import { API_KEY_HEADER, keyDetails, productStatusMeaning as meaning, STORE_NOTE, style } from './output.ts';
 
 export { API_KEY_HEADER };
 
@@ -76,12 +76,6 @@ export async function keyProducts(client: ApiGatewayClient, apiKeyId: string, si
   return out;
 }
 
-function meaning(status: string | null): string {
-  if (status === 'ACCEPTED') return 'works now';
-  if (status === 'REQUEST') return "waits for the product owner's acceptance";
-  if (status === null) return 'status unknown';
-  return `refused by the product owner (${printable(status)})`;
-}
 
 export function productLines(products: readonly KeyProduct[]): string {
   if (products.length === 0) return '  (not subscribed to any product: the key opens nothing yet)';

@@ -10,7 +10,7 @@ import type { ApiKey } from '@apikey/core';
 import { API_KEY_DESCRIPTION_MAX, API_KEY_NAME_MAX, countCodePoints, printable, validateApiKeyDescription, validateApiKeyName } from '@apikey/core/lite';
 import { Box, Text } from 'ink';
 import { Fragment, useState, type ReactNode } from 'react';
-import { API_KEY_HEADER, STORE_NOTE } from '../commands/output.ts';
+import { API_KEY_HEADER, productStatusMeaning, STORE_NOTE } from '../commands/output.ts';
 import type { ProductKeyReport } from '../commands/products.ts';
 import { useKeys } from './input-router.tsx';
 import { KeyValues } from './key-values.tsx';
@@ -207,8 +207,6 @@ function Creating({ values, onCreated, onFailed }: {
   );
 }
 
-const STATUS_MEANING: Record<string, string> = { ACCEPTED: 'works now', REQUEST: "waits for the product owner's acceptance" };
-
 /** Per product: whether the key works now; then the stage URLs, each alone on a line from column 0, unbroken. */
 function ProductOutcome({ report }: { report: ProductKeyReport }) {
   return (
@@ -216,8 +214,7 @@ function ProductOutcome({ report }: { report: ProductKeyReport }) {
       {report.subscriptions.map((p) => {
         const name = `${printable(p.productName ?? p.productId)} (${printable(p.productId)})`;
         if (p.status === 'FAILED') return <Text key={p.productId} color="red">✖ {name}: not subscribed</Text>;
-        const meaning = p.status === null ? 'status unknown' : (STATUS_MEANING[p.status] ?? `refused by the product owner (${printable(p.status)})`);
-        return <Text key={p.productId} color={p.status === 'ACCEPTED' ? 'green' : 'yellow'}>{p.status === 'ACCEPTED' ? '✔' : '…'} {name}: {meaning}</Text>;
+        return <Text key={p.productId} color={p.status === 'ACCEPTED' ? 'green' : 'yellow'}>{p.status === 'ACCEPTED' ? '✔' : '…'} {name}: {productStatusMeaning(p.status)}</Text>;
       })}
       {report.urls.length > 0 ? (
         <Box flexDirection="column" marginTop={1}>
