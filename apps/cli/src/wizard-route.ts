@@ -5,7 +5,7 @@ import type { ParsedArgs } from './args.ts';
 
 export type WizardRoute =
   | { screen: 'menu' }
-  | { screen: 'create'; name?: string; description?: string }
+  | { screen: 'create'; name?: string; description?: string; product?: string }
   | { screen: 'rotate'; apiKeyId?: string; keyType?: 'PRIMARY' | 'SECONDARY' }
   | { screen: 'delete'; apiKeyId?: string };
 
@@ -15,13 +15,17 @@ export function wizardRouteFor(args: ParsedArgs): WizardRoute | undefined {
   switch (args.command) {
     case undefined:
       return { screen: 'menu' };
-    case 'create':
-      if (flags['dry-run'] === true) return undefined;
+    case 'create': {
+      // --product is repeatable (always a list); the picker takes one, so several are the scriptable command's job.
+      const products = Array.isArray(flags.product) ? flags.product : typeof flags.product === 'string' ? [flags.product] : [];
+      if (flags['dry-run'] === true || products.length > 1) return undefined;
       return {
         screen: 'create',
         ...(typeof flags.name === 'string' ? { name: flags.name } : {}),
         ...(typeof flags.description === 'string' ? { description: flags.description } : {}),
+        ...(products[0] !== undefined ? { product: products[0] } : {}),
       };
+    }
     case 'rotate': {
       const keyType = flags.primary ? 'PRIMARY' : flags.secondary ? 'SECONDARY' : undefined;
       return { screen: 'rotate', ...(args.apiKeyId !== undefined ? { apiKeyId: args.apiKeyId } : {}), ...(keyType ? { keyType } : {}) };

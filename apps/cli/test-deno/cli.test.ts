@@ -147,6 +147,8 @@ Deno.test('the CLI on Deno against the NCP emulator', async (t) => {
           await w.press('Enter');
           await w.see('optional, up to 50');
           await w.press('Enter');
+          await w.see('skip — no product');
+          await w.press('Enter');
           await w.see('Create this API key?');
           await w.press('Enter');
           await w.see('Created API key "deno-wizard"');
@@ -177,6 +179,8 @@ Deno.test('the CLI on Deno against the NCP emulator', async (t) => {
           await w.see('› abcd-den ');
           await w.press('Enter');
           await w.see('optional, up to 50');
+          await w.press('Enter');
+          await w.see('skip — no product');
           await w.press('Enter');
           await w.see('Create this API key?');
           await w.press('Enter');

@@ -1,7 +1,11 @@
 // An in-memory WizardClient for component tests: records calls and the AbortSignals it was given.
 
 import type { ApiKey, ApiKeyProduct } from '@apikey/core';
+import type { ProductKeyReport } from '../src/commands/products.ts';
 import type { WizardClient } from '../src/ui/wizard-context.tsx';
+
+/** A product the fake lists: own ones come from iterateProducts, the rest from the catalogue only. */
+export type FakeProduct = { productName: string; status: string; subscriptionCode?: string; own?: boolean; urls?: string[] };
 
 export type FakeClient = WizardClient & {
   calls: { method: string; args: unknown[]; signal?: AbortSignal }[];
@@ -12,7 +16,13 @@ export type FakeClient = WizardClient & {
   /** Products each key is linked to, by apiKeyId. */
   products: Map<string, ApiKeyProduct[]>;
   /** Product ids subscribeApiKey accepts; the status a new subscription gets. */
-  catalogue: Map<string, { productName: string; status: string }>;
+  catalogue: Map<string, FakeProduct>;
+  /** When set, listing products fails with it. */
+  failProducts?: Error;
+  /** When set, product listings never settle (until their signal aborts). */
+  hangProducts: boolean;
+  /** When set, subscribeApiKey fails with it (so createKeyWithProducts makes the key, its subscribe fails). */
+  failSubscribe?: Error;
 };
 
 let n = 0;
@@ -24,6 +34,7 @@ export function fakeClient(initial: Partial<ApiKey>[] = []): FakeClient {
     calls: [],
     keys,
     hangCreate: false,
+    hangProducts: false,
     products: new Map(),
     catalogue: new Map(),
     async createApiKey(input, o) {
@@ -62,7 +73,37 @@ export function fakeClient(initial: Partial<ApiKey>[] = []): FakeClient {
       fake.calls.push({ method: 'subscribeApiKey', args: [id, productId] });
       const p = fake.catalogue.get(productId);
       if (!p) throw new Error(`product ${productId} not found`);
+      if (fake.failSubscribe) throw fake.failSubscribe;
       fake.products.set(id, [...(fake.products.get(id) ?? []), { productId, productName: p.productName, status: p.status }]);
+    },
+    iterateProducts(q, o) {
+      fake.calls.push({ method: 'iterateProducts', args: [q ?? {}], ...(o?.signal ? { signal: o.signal } : {}) });
+      return listing(o?.signal, (p) => p.own === true);
+    },
+    iteratePublishedProducts(q, o) {
+      fake.calls.push({ method: 'iteratePublishedProducts', args: [q ?? {}], ...(o?.signal ? { signal: o.signal } : {}) });
+      return listing(o?.signal, () => true);
+    },
+    async createKeyWithProducts(input, refs, o) {
+      fake.calls.push({ method: 'createKeyWithProducts', args: [input, refs], signal: o.signal });
+      for (const r of refs) if (!fake.catalogue.has(r)) throw new Error(`product '${r}' does not exist or is not visible to this account`);
+      const key = await fake.createApiKey(input);
+      const report: ProductKeyReport = { apiKey: key, subscriptions: [], urls: [], foreignProducts: false, rerun: [], failures: [] };
+      for (const r of refs) {
+        const p = fake.catalogue.get(r) as FakeProduct;
+        try {
+          await fake.subscribeApiKey(key.apiKeyId, r);
+        } catch (e) {
+          report.subscriptions.push({ productId: r, productName: p.productName, status: 'FAILED' });
+          report.failures.push({ productId: r, error: e as Error });
+          report.rerun.push(`apikey subscribe ${key.apiKeyId} --product ${r}`);
+          continue;
+        }
+        report.subscriptions.push({ productId: r, productName: p.productName, status: p.status });
+        report.urls.push(...(p.urls ?? []));
+        if (p.own !== true) report.foreignProducts = true;
+      }
+      return report;
     },
     async getApiKey(id) {
       fake.calls.push({ method: 'getApiKey', args: [id] });
@@ -82,5 +123,14 @@ export function fakeClient(initial: Partial<ApiKey>[] = []): FakeClient {
       keys.splice(keys.findIndex((x) => x.apiKeyId === id), 1);
     },
   };
+  function listing(signal: AbortSignal | undefined, keep: (p: FakeProduct) => boolean) {
+    return (async function* () {
+      if (fake.hangProducts) await new Promise((_r, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted'))));
+      if (fake.failProducts) throw fake.failProducts;
+      for (const [productId, p] of fake.catalogue) {
+        if (keep(p)) yield { productId, productName: p.productName, ...(p.subscriptionCode ? { subscriptionCode: p.subscriptionCode } : {}) };
+      }
+    })();
+  }
   return fake;
 }

@@ -31,6 +31,8 @@ describe('wizard in a real terminal (tmux)', () => {
     await t.waitFor('optional, up to 50');
     t.type('터미널 테스트');
     await t.press('Enter');
+    await t.waitFor('skip — no product');
+    await t.press('Enter');
     await t.waitFor('Create this API key?');
     await t.press('Enter');
     const result = await t.waitFor('Created API key "tmux-e2e-key"');

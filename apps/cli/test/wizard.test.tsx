@@ -11,6 +11,13 @@ import { KEYS, plain, tick, until } from './ink-helpers.ts';
 
 const mounted: { unmount(): void }[] = [];
 const createArgs = (c: FakeClient) => c.calls.find((x) => x.method === 'createApiKey')?.args[0];
+/** Calls that change something (listing keys or products does not). */
+const writes = (c: FakeClient) => c.calls.filter((x) => !/^(iterate|list|get)/.test(x.method));
+/** On the product step: Enter on the first entry, "skip — no product". */
+async function skipProduct(w: { lastFrame: () => string | undefined; stdin: { write(s: string): void } }) {
+  await until(w.lastFrame, 'skip — no product');
+  w.stdin.write(KEYS.enter);
+}
 afterEach(() => {
   for (const m of mounted.splice(0)) m.unmount();
 });
@@ -48,6 +55,7 @@ describe('create wizard', () => {
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Description');
     w.stdin.write(KEYS.enter);
+    await skipProduct(w);
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Created API key');
@@ -63,9 +71,10 @@ describe('create wizard', () => {
     await until(w.lastFrame, 'abc');
   });
 
-  it('runs name, description and review from one pasted chunk "name\\rdesc\\r"', async () => {
+  it('runs name and description from one pasted chunk "name\\rdesc\\r" on to the product step', async () => {
     const w = await mount({ screen: 'create' });
     w.stdin.write('pasted\rsome words\r');
+    await skipProduct(w);
     await until(w.lastFrame, 'Create this API key?');
     expect(w.frame()).toContain('pasted');
     expect(w.frame()).toContain('some words');
@@ -116,6 +125,7 @@ describe('create wizard', () => {
     w.stdin.write(KEYS.backspace);
     await until(w.lastFrame, '5/50');
     w.stdin.write('트\r');
+    await skipProduct(w);
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Created API key');
@@ -127,8 +137,11 @@ describe('create wizard', () => {
     w.stdin.write('keep-me\r');
     await until(w.lastFrame, 'Description');
     w.stdin.write('my description\r');
+    await skipProduct(w);
     await until(w.lastFrame, 'Create this API key?');
     // Wait for each field's counter: the review itself shows both values.
+    w.stdin.write(KEYS.esc);
+    await until(w.lastFrame, 'skip — no product');
     w.stdin.write(KEYS.esc);
     await until(w.lastFrame, '14/50');
     expect(w.frame()).toContain('› my description');
@@ -138,7 +151,7 @@ describe('create wizard', () => {
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, '14/50');
     expect(w.frame()).toContain('› my description');
-    expect(w.client.calls).toHaveLength(0);
+    expect(writes(w.client)).toHaveLength(0);
   });
 
   it('shows both keys and the "store these now" note on the result screen, and copies with c via OSC 52', async () => {
@@ -198,11 +211,12 @@ describe('client loading behind the first frame', () => {
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, /required/);
     w.stdin.write('early\r\r');
-    await until(w.lastFrame, 'Create this API key?');
-    w.stdin.write(KEYS.enter);
-    await until(w.lastFrame, 'Checking for keys named "early"');
+    await until(w.lastFrame, 'Loading your products');
     expect(client.calls).toHaveLength(0);
     release(client);
+    await skipProduct(w);
+    await until(w.lastFrame, 'Create this API key?');
+    w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Created API key "early"');
   });
 });
@@ -323,6 +337,7 @@ describe('text field editing', () => {
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Description');
     w.stdin.write('\r');
+    await skipProduct(w);
     await until(w.lastFrame, 'Name         XabcdYZ');
   });
 
@@ -364,11 +379,13 @@ describe('values given as flags', () => {
     expect(w.frame()).toContain('from-flags');
     expect(w.frame()).toContain('given with -d');
     w.stdin.write(KEYS.esc);
+    await until(w.lastFrame, 'skip — no product');
+    w.stdin.write(KEYS.esc);
     await until(w.lastFrame, '13/50');
     expect(w.frame()).toContain('› given with -d');
     w.stdin.write(KEYS.esc);
     await until(w.lastFrame, '10/20');
-    expect(w.client.calls).toHaveLength(0);
+    expect(writes(w.client)).toHaveLength(0);
   });
 
   it('open on the first invalid field with its problem shown, the bad value visible but inert', async () => {
@@ -392,6 +409,7 @@ describe('a second key with an existing name', () => {
     await until(w.lastFrame, '3/20');
     expect(createArgs(client)).toBeUndefined();
     w.stdin.write('\r\r');
+    await skipProduct(w);
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'already exists');
@@ -462,19 +480,22 @@ describe('key details', () => {
     expect(client.calls.filter((c) => c.method === 'setApiKeyEnabled').map((c) => c.args)).toEqual([['key0000000', false], ['key0000000', true]]);
   });
 
-  it('subscribes to a product typed by id and lists it; an unknown product shows the error and keeps the field', async () => {
+  it('subscribes to a product picked from the list and lists it; a failed subscribe shows the error and returns to the picker', async () => {
     const client = withProducts();
     const w = await openAlpha(client);
     w.stdin.write('s');
-    await until(w.lastFrame, 'Product id:');
-    w.stdin.write('nope\r');
-    await until(w.lastFrame, 'product nope not found');
+    await until(w.lastFrame, 'maps (p3)');
+    expect(w.frame()).not.toContain('skip — no product');
+    client.failSubscribe = new Error('NCP refused the subscription');
     w.stdin.write(KEYS.enter);
-    await until(w.lastFrame, 'Product id: nope');
-    await keys(w, '\u0015', 'p3\r'); // Ctrl+U as a key of its own: inside a pasted chunk it is dropped like any control
-    await until(w.lastFrame, 'Subscribed to p3.');
+    await until(w.lastFrame, 'NCP refused the subscription');
+    delete client.failSubscribe;
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, '❯ maps (p3)');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Subscribed to maps (p3).');
     expect(w.frame()).toMatch(/maps \(p3\)\s+subscribed/);
-    expect(client.calls.filter((c) => c.method === 'subscribeApiKey').map((c) => c.args)).toEqual([['key0000000', 'nope'], ['key0000000', 'p3']]);
+    expect(client.calls.filter((c) => c.method === 'subscribeApiKey').map((c) => c.args)).toEqual([['key0000000', 'p3'], ['key0000000', 'p3']]);
   });
 
   it('rotates from the details and comes back to them', async () => {
@@ -543,5 +564,138 @@ describe('text from NCP is shown, never run', () => {
     v.stdin.write(KEYS.enter);
     await until(v.lastFrame, 'NCP says \\x1b[2Jno');
     expect(v.lastFrame()).not.toContain('\u001b[2J');
+  });
+});
+
+describe('product step of the create wizard', () => {
+  const catalogue = () => {
+    const client = fakeClient();
+    client.catalogue.set('pub1', { productName: 'weather', status: 'ACCEPTED', subscriptionCode: 'PUBLIC', own: true, urls: ['http://127.0.0.1:9/gateway/weather-api/v1/'] });
+    client.catalogue.set('prot1', { productName: 'billing', status: 'REQUEST', subscriptionCode: 'PROTECTED' });
+    client.catalogue.set('evil', { productName: 'bad\u001b[2Jname', status: 'ACCEPTED', subscriptionCode: 'PUBLIC' });
+    return client;
+  };
+  const toProductStep = async (client: FakeClient, route: WizardRoute = { screen: 'create', name: 'svc', description: 'd', product: '' }) => {
+    const w = await mount(route, client);
+    if (route.screen === 'create' && route.product === '') {
+      await until(w.lastFrame, 'Create this API key?');
+      w.stdin.write(KEYS.esc);
+    }
+    await until(w.lastFrame, 'Product the key opens');
+    await until(w.lastFrame, 'weather (pub1)');
+    return w;
+  };
+
+  it('lists own and catalogue products with their access, names drawn inert, and skip first', async () => {
+    const w = await toProductStep(catalogue());
+    const f = w.frame();
+    expect(f).toMatch(/❯ skip — no product/);
+    expect(f).toMatch(/weather \(pub1\)\s+PUBLIC · yours/);
+    expect(f).toMatch(/billing \(prot1\)\s+PROTECTED · catalogue/);
+    expect(f).toContain('bad\\x1b[2Jname (evil)');
+    expect(w.lastFrame()).not.toContain('\u001b[2J');
+  });
+
+  it('filters as the user types, moves with the arrows, and Enter chooses the highlighted product', async () => {
+    const client = catalogue();
+    const w = await toProductStep(client);
+    w.stdin.write('bil');
+    await until(w.lastFrame, '❯ billing (prot1)');
+    expect(w.frame()).not.toContain('weather (pub1)');
+    w.stdin.write(KEYS.up);
+    await until(w.lastFrame, '❯ skip');
+    w.stdin.write(KEYS.down);
+    await until(w.lastFrame, '❯ billing (prot1)');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Create this API key?');
+    expect(w.frame()).toMatch(/Product\s+billing \(prot1\)/);
+  });
+
+  it('a filter that matches nothing says so; Enter then skips the product', async () => {
+    const client = catalogue();
+    const w = await toProductStep(client);
+    w.stdin.write('zzz');
+    await until(w.lastFrame, 'No product matches the filter.');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Create this API key?');
+    expect(w.frame()).toMatch(/Product\s+\(none\)/);
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Created API key "svc"');
+    expect(client.calls.some((c) => c.method === 'createKeyWithProducts')).toBe(false);
+    expect(createArgs(client)).toEqual({ apiKeyName: 'svc', apiKeyDescription: 'd' });
+  });
+
+  it('a PUBLIC product: the key works now and the stage URL is printed on its own line', async () => {
+    const client = catalogue();
+    const w = await toProductStep(client);
+    w.stdin.write(KEYS.down);
+    await until(w.lastFrame, '❯ weather (pub1)');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Create this API key?');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Created API key "svc"');
+    expect(client.calls.find((c) => c.method === 'createKeyWithProducts')?.args).toEqual([{ apiKeyName: 'svc', apiKeyDescription: 'd' }, ['pub1']]);
+    const f = w.frame();
+    expect(f).toContain('✔ weather (pub1): works now');
+    expect(f).toContain('x-ncp-apigw-api-key');
+    expect(f.split('\n').map((l) => l.trim())).toContain('http://127.0.0.1:9/gateway/weather-api/v1/');
+    expect(f).toContain(client.keys.at(-1)!.primaryKey);
+  });
+
+  it("a PROTECTED product: the key waits for the owner's acceptance", async () => {
+    const w = await mount({ screen: 'create', name: 'svc', product: 'billing' }, catalogue());
+    await until(w.lastFrame, '❯ billing (prot1)');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Create this API key?');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Created API key "svc"');
+    expect(w.frame()).toContain("billing (prot1): waits for the product owner's acceptance");
+    expect(w.frame()).toContain("Another account's product");
+  });
+
+  it('--product opens on the picker with it highlighted, by id as by name', async () => {
+    const w = await toProductStep(catalogue(), { screen: 'create', name: 'svc', product: 'pub1' });
+    expect(w.frame()).toContain('Filter › pub1');
+    expect(w.frame()).toContain('❯ weather (pub1)');
+  });
+
+  it('a failed subscribe still shows the key and the exact subscribe command to re-run', async () => {
+    const client = catalogue();
+    client.failSubscribe = new Error('NCP timed out');
+    const w = await toProductStep(client, { screen: 'create', name: 'svc', product: 'pub1' });
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Create this API key?');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Created API key "svc"');
+    const key = client.keys.at(-1)!;
+    const f = w.frame();
+    expect(f).toContain('✖ weather (pub1): not subscribed');
+    expect(f).toContain('NCP timed out');
+    expect(f.split('\n').map((l) => l.trim())).toContain(`apikey subscribe ${key.apiKeyId} --product pub1`);
+    expect(f).toContain(key.primaryKey);
+  });
+
+  it('shows the listing error and retries with r; Esc leaves the step', async () => {
+    const client = catalogue();
+    client.failProducts = new Error('NCP is down');
+    const w = await mount({ screen: 'create', name: 'svc', product: 'pub' }, client);
+    await until(w.lastFrame, 'NCP is down');
+    expect(w.frame()).toContain('Could not list the products');
+    delete client.failProducts;
+    w.stdin.write('r');
+    await until(w.lastFrame, 'weather (pub1)');
+    w.stdin.write(KEYS.esc);
+    await until(w.lastFrame, 'Description');
+  });
+
+  it('shows a spinner while the products load, and Ctrl+C aborts the listing', async () => {
+    const client = catalogue();
+    client.hangProducts = true;
+    const w = await mount({ screen: 'create', name: 'svc', product: 'x' }, client);
+    await until(w.lastFrame, 'Loading your products and the catalogue');
+    const signal = client.calls.find((c) => c.method === 'iterateProducts')?.signal;
+    w.stdin.write(KEYS.ctrlC);
+    await vi.waitFor(() => expect(w.onExit).toHaveBeenCalledWith(130));
+    expect(signal?.aborted).toBe(true);
   });
 });

@@ -9,6 +9,17 @@ import { printable } from '@apikey/core/printable';
 
 export { printable };
 
+/** Header a caller sends the key in when calling a product's stage. */
+export const API_KEY_HEADER = 'x-ncp-apigw-api-key';
+
+/** What NCP's key–product relation status means for someone about to call the API with the key. */
+export function productStatusMeaning(status: string | null): string {
+  if (status === 'ACCEPTED') return 'works now';
+  if (status === 'REQUEST') return "waits for the product owner's acceptance";
+  if (status === null) return 'status unknown';
+  return `refused by the product owner (${printable(status)})`;
+}
+
 export const STORE_NOTE =
   'Store these keys now, in a password manager or secret store: anyone holding one can call every API the key is subscribed to.';
 

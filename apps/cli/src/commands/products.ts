@@ -21,10 +21,9 @@ import type { ParsedArgs } from '../args.ts';
 import type { Io } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { EXIT, errorDocument } from './errors.ts';
-import { keyDetails, STORE_NOTE, style } from './output.ts';
+import { API_KEY_HEADER, keyDetails, productStatusMeaning as meaning, STORE_NOTE, style } from './output.ts';
 
-/** Header a caller sends the key in when calling a product's stage. */
-export const API_KEY_HEADER = 'x-ncp-apigw-api-key';
+export { API_KEY_HEADER };
 
 export type KeyProduct = { productId: string; productName: string | null; status: string | null };
 
@@ -77,12 +76,6 @@ export async function keyProducts(client: ApiGatewayClient, apiKeyId: string, si
   return out;
 }
 
-function meaning(status: string | null): string {
-  if (status === 'ACCEPTED') return 'works now';
-  if (status === 'REQUEST') return "waits for the product owner's acceptance";
-  if (status === null) return 'status unknown';
-  return `refused by the product owner (${printable(status)})`;
-}
 
 export function productLines(products: readonly KeyProduct[]): string {
   if (products.length === 0) return '  (not subscribed to any product: the key opens nothing yet)';
@@ -176,15 +169,33 @@ export async function runProductCommand(args: ParsedArgs, io: Io, client: () => 
   }
 }
 
-/** `apikey create --product P…`: looks every product up first, then runs core's resumable createKeyForProducts. */
-export async function createWithProducts(
-  io: Io,
+/** What a create-for-products run did, in the terms both the scriptable output and the wizard show. */
+export type ProductKeyReport = {
+  apiKey: ApiKey;
+  /** Per product: NCP's relation status (REQUEST, ACCEPTED, …), FAILED when the subscribe failed, null when unread. */
+  subscriptions: KeyProduct[];
+  /** Stage URLs of the caller's own products, to call with API_KEY_HEADER. */
+  urls: string[];
+  /** Why the stage URLs could not be listed (the key and subscriptions stand). */
+  urlProblem?: string;
+  /** Some product belongs to another account: its publisher documents the URL. */
+  foreignProducts: boolean;
+  /** Commands that finish the steps that failed, one per line; empty when complete. */
+  rerun: string[];
+  /** The error of each product step that failed. */
+  failures: { productId: string; error: Error }[];
+};
+
+/**
+ * Looks every product ref (id or exact name) up first, then runs core's resumable createKeyForProducts and lists
+ * the stage URLs. Shared by `apikey create --product` and the wizard's create flow.
+ */
+export async function createKeyWithProducts(
   client: ApiGatewayClient,
   input: { apiKeyName: string; apiKeyDescription: string },
   refs: readonly string[],
-  o: { json: boolean; signal: AbortSignal },
-): Promise<number> {
-  const { signal } = o;
+  signal: AbortSignal,
+): Promise<ProductKeyReport> {
   const products = await resolveProductRefs(client, refs, signal);
   // One random id per invocation: a retry inside this run resumes the same key; a new run is a new key.
   const operationId = globalThis.crypto.randomUUID().replace(/-/g, '');
@@ -195,26 +206,11 @@ export async function createWithProducts(
     operationId,
     onIncomplete: 'finalise',
   }, { signal });
-  const key = result.apiKey;
   const subscriptions = result.products.map((p) => ({
     productId: p.productId,
     productName: p.productName ?? null,
     status: p.subscribe === 'failed' ? 'FAILED' : p.status ?? null,
   }));
-  const rerun = rerunLines(key, input, result);
-
-  if (o.json) {
-    io.out(`${JSON.stringify({ ...key, subscriptions }, null, 2)}\n`);
-    if (rerun.length > 0) {
-      const failed = result.products.find((p) => p.error !== undefined)?.error;
-      const doc = errorDocument(failed ?? new Error('a step did not finish'));
-      io.err(`${JSON.stringify({ error: { ...doc.error, rerun } })}\n`);
-      return EXIT.failure;
-    }
-    return EXIT.ok;
-  }
-
-  const s = style(io.color);
   const urls: string[] = [];
   let urlProblem: string | undefined;
   try {
@@ -223,6 +219,41 @@ export async function createWithProducts(
     // The key is made and subscribed; failing to list hosts must not hide its values.
     urlProblem = isApiKeyError(e) ? e.message : String(e);
   }
+  const rerun = rerunLines(result.apiKey, input, result);
+  const failures = result.products.flatMap((p) => (p.error !== undefined ? [{ productId: p.productId, error: p.error as Error }] : []));
+  return {
+    apiKey: result.apiKey,
+    subscriptions,
+    urls,
+    ...(urlProblem !== undefined ? { urlProblem } : {}),
+    foreignProducts: result.products.some((p) => !p.ownProduct),
+    rerun,
+    failures,
+  };
+}
+
+/** `apikey create --product P…`: createKeyWithProducts, printed as text or the --json document. */
+export async function createWithProducts(
+  io: Io,
+  client: ApiGatewayClient,
+  input: { apiKeyName: string; apiKeyDescription: string },
+  refs: readonly string[],
+  o: { json: boolean; signal: AbortSignal },
+): Promise<number> {
+  const report = await createKeyWithProducts(client, input, refs, o.signal);
+  const { apiKey: key, subscriptions, urls, urlProblem, rerun } = report;
+
+  if (o.json) {
+    io.out(`${JSON.stringify({ ...key, subscriptions }, null, 2)}\n`);
+    if (rerun.length > 0) {
+      const doc = errorDocument(report.failures[0]?.error ?? new Error('a step did not finish'));
+      io.err(`${JSON.stringify({ error: { ...doc.error, rerun } })}\n`);
+      return EXIT.failure;
+    }
+    return EXIT.ok;
+  }
+
+  const s = style(io.color);
   const lines = [
     s.bold(`Created API key "${printable(key.apiKeyName ?? input.apiKeyName)}"`),
     keyDetails(key, { showKeys: true }),
@@ -233,7 +264,7 @@ export async function createWithProducts(
   const waiting = subscriptions.filter((x) => x.status === 'REQUEST');
   if (waiting.length > 0) lines.push('', `The key does not open ${waiting.map((w) => `"${printable(w.productName ?? w.productId)}"`).join(', ')} until the product's owner accepts it.`);
   if (urls.length > 0) lines.push('', `Call a stage with the header ${API_KEY_HEADER}: <primary or secondary key>`, ...urls.map((u) => `  ${printable(u)}`));
-  if (result.products.some((p) => !p.ownProduct)) lines.push('', "Another account's product: its publisher documents the URL to call.");
+  if (report.foreignProducts) lines.push('', "Another account's product: its publisher documents the URL to call.");
   if (urlProblem !== undefined) lines.push('', `(could not list the stage hosts: ${printable(urlProblem)})`);
   lines.push('', s.yellow(STORE_NOTE));
   if (rerun.length > 0) {
@@ -241,7 +272,7 @@ export async function createWithProducts(
   }
   io.out(`${lines.join('\n')}\n`);
   if (rerun.length > 0) {
-    for (const p of result.products) if (p.error !== undefined) io.err(`error: ${printable(p.productId)}: ${printable(redact(p.error.message))}\n`);
+    for (const f of report.failures) io.err(`error: ${printable(f.productId)}: ${printable(redact(f.error.message))}\n`);
     return EXIT.failure;
   }
   return EXIT.ok;

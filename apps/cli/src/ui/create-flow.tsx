@@ -1,6 +1,8 @@
-// Owns the create wizard: name (live counter, inline validation) → description → review → duplicate-name check
-// → spinner → result with both keys. Esc goes back one step keeping every value typed so far. Values given as
-// flags (`apikey create -n x -d y` in a terminal) pre-fill the fields and, when valid, open on the review.
+// Owns the create wizard: name (live counter, inline validation) → description → product (or skip) → review →
+// duplicate-name check → spinner → result with both keys and, with a product, its status and the stage URLs. Esc goes back one step keeping every value typed so far. Values given as
+// flags (`apikey create -n x -d y --product P` in a terminal) pre-fill the fields and, when valid, open on the
+// review; a --product opens on the picker with the filter set to it, so the user confirms which product it is.
+// With a product the key is made by the same code as `apikey create --product` (commands/products.ts).
 // The input steps are one ordered list (INPUTS): a further step (a product picker, say) is one more entry there,
 // a text field or a component of its own.
 
@@ -8,18 +10,26 @@ import type { ApiKey } from '@apikey/core';
 import { API_KEY_DESCRIPTION_MAX, API_KEY_NAME_MAX, countCodePoints, printable, validateApiKeyDescription, validateApiKeyName } from '@apikey/core/lite';
 import { Box, Text } from 'ink';
 import { Fragment, useState, type ReactNode } from 'react';
-import { STORE_NOTE } from '../commands/output.ts';
+import { API_KEY_HEADER, productStatusMeaning, STORE_NOTE } from '../commands/output.ts';
+import type { ProductKeyReport } from '../commands/products.ts';
 import { useKeys } from './input-router.tsx';
 import { KeyValues } from './key-values.tsx';
 import { osc52 } from './osc52.ts';
+import { ProductPicker, type PickedProduct } from './product-picker.tsx';
 import { TextFieldView, useTextField } from './use-text-field.tsx';
 import { ErrorBox, Hint, keyLabel, RequestStep } from './widgets.tsx';
 import { useWizard } from './wizard-context.tsx';
 
-export type CreateValues = { name: string; description: string };
+export type CreateValues = {
+  name: string; description: string;
+  /** The chosen product, or null for none. */
+  product: PickedProduct | null;
+  /** A product named by --product and not yet confirmed in the picker ('' when none). */
+  productRef: string;
+};
 
 type TextInput = {
-  kind: 'text'; id: keyof CreateValues; label: string; help: string; max: number; validate: (v: string) => string | undefined;
+  kind: 'text'; id: 'name' | 'description'; label: string; help: string; max: number; validate: (v: string) => string | undefined;
 };
 /** A step drawn by its own component (a picker, say): it reports its answer as a patch of the values. */
 type CustomInput = {
@@ -32,13 +42,21 @@ type InputStep = TextInput | CustomInput;
 const INPUTS: readonly InputStep[] = [
   { kind: 'text', id: 'name', label: 'Name', help: '1-20 characters, shown in the NCP console', max: API_KEY_NAME_MAX, validate: validateApiKeyName },
   { kind: 'text', id: 'description', label: 'Description', help: 'optional, up to 50 characters', max: API_KEY_DESCRIPTION_MAX, validate: validateApiKeyDescription },
+  {
+    kind: 'custom', id: 'product', valid: (v) => v.productRef === '' || v.product !== null,
+    render: ({ values, onSubmit, onBack }) => (
+      <ProductPicker title="Product the key opens" allowSkip onBack={onBack}
+        initialFilter={values.productRef || (values.product?.productId ?? '')}
+        onPick={(p) => onSubmit({ product: p ?? null, productRef: '' })} />
+    ),
+  },
 ];
 
 const isValid = (i: InputStep, values: CreateValues): boolean => (i.kind === 'text' ? i.validate(values[i.id]) === undefined : i.valid(values));
 
 type Step =
   | { s: 'input'; index: number } | { s: 'review' } | { s: 'checking' } | { s: 'duplicate'; existing: ApiKey[] }
-  | { s: 'creating' } | { s: 'result'; key: ApiKey } | { s: 'error'; error: unknown; retry: Step };
+  | { s: 'creating' } | { s: 'result'; key: ApiKey; report?: ProductKeyReport } | { s: 'error'; error: unknown; retry: Step };
 
 /** The first input whose value is not valid, or the review when every value given is. */
 export function firstStep(values: CreateValues, prefilled: boolean): Step {
@@ -47,11 +65,11 @@ export function firstStep(values: CreateValues, prefilled: boolean): Step {
   return bad === -1 ? { s: 'review' } : { s: 'input', index: bad };
 }
 
-export function CreateFlow({ initialName = '', initialDescription = '', onBack, onDone }: {
-  initialName?: string; initialDescription?: string; onBack: () => void; onDone: (key: ApiKey) => void;
+export function CreateFlow({ initialName = '', initialDescription = '', initialProduct = '', onBack, onDone }: {
+  initialName?: string; initialDescription?: string; initialProduct?: string; onBack: () => void; onDone: (key: ApiKey) => void;
 }) {
-  const [values, setValues] = useState<CreateValues>({ name: initialName, description: initialDescription });
-  const [step, setStep] = useState<Step>(() => firstStep(values, initialName !== ''));
+  const [values, setValues] = useState<CreateValues>({ name: initialName, description: initialDescription, product: null, productRef: initialProduct });
+  const [step, setStep] = useState<Step>(() => firstStep(values, initialName !== '' || initialProduct !== ''));
   const patch = (p: Partial<CreateValues>) => setValues((old) => ({ ...old, ...p }));
 
   switch (step.s) {
@@ -79,11 +97,11 @@ export function CreateFlow({ initialName = '', initialDescription = '', onBack, 
       return <ConfirmDuplicate name={values.name} existing={step.existing} onYes={() => setStep({ s: 'creating' })} onNo={() => setStep({ s: 'input', index: 0 })} />;
     case 'creating':
       return (
-        <Creating values={values} onCreated={(key) => setStep({ s: 'result', key })}
+        <Creating values={values} onCreated={(key, report) => setStep({ s: 'result', key, ...(report ? { report } : {}) })}
           onFailed={(error) => setStep({ s: 'error', error, retry: { s: 'creating' } })} />
       );
     case 'result':
-      return <CreatedKey apiKey={step.key} onDone={() => onDone(step.key)} />;
+      return <CreatedKey apiKey={step.key} {...(step.report ? { report: step.report } : {})} onDone={() => onDone(step.key)} />;
     case 'error':
       return <Failed error={step.error} onRetry={() => setStep(step.retry)} onBack={() => setStep({ s: 'review' })} />;
   }
@@ -132,6 +150,7 @@ function Review({ values, onBack, onConfirm }: { values: CreateValues; onBack: (
       <Text bold>Create this API key?</Text>
       <Text>  Name         {printable(values.name.trim())}</Text>
       <Text>  Description  {description === '' ? <Text dimColor>(none)</Text> : printable(description)}</Text>
+      <Text>  Product      {values.product ? `${printable(values.product.productName || values.product.productId)} (${printable(values.product.productId)})` : <Text dimColor>(none)</Text>}</Text>
       <Hint>Enter or y to create · Esc or n to go back and edit</Hint>
     </Box>
   );
@@ -170,14 +189,53 @@ function ConfirmDuplicate({ name, existing, onYes, onNo }: { name: string; exist
   );
 }
 
-function Creating({ values, onCreated, onFailed }: { values: CreateValues; onCreated: (k: ApiKey) => void; onFailed: (e: unknown) => void }) {
+function Creating({ values, onCreated, onFailed }: {
+  values: CreateValues; onCreated: (k: ApiKey, report?: ProductKeyReport) => void; onFailed: (e: unknown) => void;
+}) {
+  const input = { apiKeyName: values.name, apiKeyDescription: values.description };
+  const product = values.product;
+  if (product) {
+    return (
+      <RequestStep label={`Creating "${printable(values.name.trim())}" for ${printable(product.productName || product.productId)}…`}
+        onDone={(r: ProductKeyReport) => onCreated(r.apiKey, r)} onFailed={onFailed}
+        request={(client, signal) => client.createKeyWithProducts(input, [product.productId], { signal })} />
+    );
+  }
   return (
-    <RequestStep label={`Creating "${values.name.trim()}"…`} onDone={onCreated} onFailed={onFailed}
-      request={(client, signal) => client.createApiKey({ apiKeyName: values.name, apiKeyDescription: values.description }, { signal, operationId: crypto.randomUUID() })} />
+    <RequestStep label={`Creating "${printable(values.name.trim())}"…`} onDone={(k: ApiKey) => onCreated(k)} onFailed={onFailed}
+      request={(client, signal) => client.createApiKey(input, { signal, operationId: crypto.randomUUID() })} />
   );
 }
 
-export function CreatedKey({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => void }) {
+/** Per product: whether the key works now; then the stage URLs, each alone on a line from column 0, unbroken. */
+function ProductOutcome({ report }: { report: ProductKeyReport }) {
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      {report.subscriptions.map((p) => {
+        const name = `${printable(p.productName ?? p.productId)} (${printable(p.productId)})`;
+        if (p.status === 'FAILED') return <Text key={p.productId} color="red">✖ {name}: not subscribed</Text>;
+        return <Text key={p.productId} color={p.status === 'ACCEPTED' ? 'green' : 'yellow'}>{p.status === 'ACCEPTED' ? '✔' : '…'} {name}: {productStatusMeaning(p.status)}</Text>;
+      })}
+      {report.urls.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text>Call with the header {API_KEY_HEADER}: &lt;primary or secondary key&gt;</Text>
+          {report.urls.map((u) => <Text key={u} wrap="end">{printable(u)}</Text>)}
+        </Box>
+      ) : null}
+      {report.foreignProducts ? <Text dimColor>Another account's product: its publisher documents the URL to call.</Text> : null}
+      {report.urlProblem !== undefined ? <Text dimColor>(could not list the stage hosts: {printable(report.urlProblem)})</Text> : null}
+      {report.rerun.length > 0 ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text color="red">Not finished. The key exists; run this to complete it:</Text>
+          {report.failures.map((f) => <ErrorBox key={f.productId} error={f.error} />)}
+          {report.rerun.map((r) => <Text key={r}>{r}</Text>)}
+        </Box>
+      ) : null}
+    </Box>
+  );
+}
+
+export function CreatedKey({ apiKey, report, onDone }: { apiKey: ApiKey; report?: ProductKeyReport; onDone: () => void }) {
   const copied = useCopy();
   useKeys((input, key) => {
     if (key.ctrl || key.meta) return;
@@ -189,6 +247,7 @@ export function CreatedKey({ apiKey, onDone }: { apiKey: ApiKey; onDone: () => v
     <Box flexDirection="column">
       <Text color="green" bold>✔ Created API key "{printable(apiKey.apiKeyName ?? '')}"</Text>
       <KeyValues apiKey={apiKey} show={['PRIMARY', 'SECONDARY']} />
+      {report ? <ProductOutcome report={report} /> : null}
       <Box marginTop={1}><Text color="yellow">{STORE_NOTE}</Text></Box>
       {copied.message ? <Text color="green">{copied.message}</Text> : null}
       <Hint>c copy primary key · s copy secondary key · Enter to finish</Hint>

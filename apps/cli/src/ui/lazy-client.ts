@@ -13,9 +13,20 @@ export function lazyClient(ready: Promise<WizardClient>): WizardClient {
     setApiKeyEnabled: async (id, enabled, o) => (await ready).setApiKeyEnabled(id, enabled, o),
     listApiKeyProducts: async (id, q, o) => (await ready).listApiKeyProducts(id, q, o),
     subscribeApiKey: async (id, productId, o) => (await ready).subscribeApiKey(id, productId, o),
+    createKeyWithProducts: async (input, refs, o) => (await ready).createKeyWithProducts(input, refs, o),
     iterateApiKeys: (q, o) => ({
       async *[Symbol.asyncIterator]() {
         yield* (await ready).iterateApiKeys(q, o);
+      },
+    }),
+    iterateProducts: (q, o) => ({
+      async *[Symbol.asyncIterator]() {
+        yield* (await ready).iterateProducts(q, o);
+      },
+    }),
+    iteratePublishedProducts: (q, o) => ({
+      async *[Symbol.asyncIterator]() {
+        yield* (await ready).iteratePublishedProducts(q, o);
       },
     }),
   };

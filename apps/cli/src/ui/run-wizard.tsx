@@ -49,14 +49,18 @@ export async function runWizardApp(o: { args: ParsedArgs; io: Io; route: WizardR
 }
 
 async function load(args: ParsedArgs, io: Io): Promise<Loaded> {
-  const { setupClient } = await import('../commands/client.ts');
+  const [{ setupClient }, { createKeyWithProducts }] = await Promise.all([import('../commands/client.ts'), import('../commands/products.ts')]);
   const setup = await setupClient(args.global, io);
   if (setup.sandbox) await seedSandbox(setup.client);
-  return { client: setup.client, endpoint: setup.endpoint };
+  const client: WizardClient = {
+    ...setup.client,
+    createKeyWithProducts: (input, refs, o) => createKeyWithProducts(setup.client, input, refs, o.signal),
+  };
+  return { client, endpoint: setup.endpoint };
 }
 
 /** The sandbox starts with a few keys so list, rotate and delete have something to show. */
-async function seedSandbox(client: WizardClient): Promise<void> {
+async function seedSandbox(client: Pick<WizardClient, 'createApiKey'>): Promise<void> {
   const samples = [
     { apiKeyName: 'web-frontend', apiKeyDescription: 'example key for the web app' },
     { apiKeyName: 'batch-jobs', apiKeyDescription: 'nightly exports' },

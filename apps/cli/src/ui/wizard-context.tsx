@@ -3,12 +3,18 @@
 // Ctrl+C aborts before the app exits 130.
 
 import type { ApiGatewayClient } from '@apikey/core';
+import type { ProductKeyReport } from '../commands/products.ts';
 import { createContext, useContext, useEffect, useRef } from 'react';
 
 /** The client calls the wizard makes. */
 export type WizardClient = Pick<ApiGatewayClient,
   | 'createApiKey' | 'iterateApiKeys' | 'getApiKey' | 'regenerateApiKey' | 'deleteApiKey' | 'setApiKeyEnabled'
-  | 'listApiKeyProducts' | 'subscribeApiKey'>;
+  | 'listApiKeyProducts' | 'subscribeApiKey' | 'iterateProducts' | 'iteratePublishedProducts'> & {
+  /** A key that opens the given products (ids or exact names): what `apikey create --product` runs, so both agree. */
+  createKeyWithProducts(
+    input: { apiKeyName: string; apiKeyDescription: string }, productRefs: readonly string[], o: { signal: AbortSignal },
+  ): Promise<ProductKeyReport>;
+};
 
 export type WizardServices = {
   client: WizardClient;
