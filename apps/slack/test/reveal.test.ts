@@ -149,6 +149,11 @@ describe('reveal delivery', () => {
     } finally {
       ncp.emulator.setFaults(undefined);
     }
-    expect((await app.store.listAudit(request.id)).filter((e) => e.type === 'revealed')).toHaveLength(1);
+    // The reveal is spent (and audited) just after Slack accepted the window with the keys, so wait for it.
+    const revealed = await waitFor('the revealed audit event', async () => {
+      const events = (await app.store.listAudit(request.id)).filter((e) => e.type === 'revealed');
+      return events.length > 0 ? events : undefined;
+    });
+    expect(revealed).toHaveLength(1);
   });
 });
