@@ -14,6 +14,9 @@ import type { AppLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { RequestStore } from './store/request-store.ts';
 import type { WorkflowContext } from './workflow/context.ts';
+import { createHeldResults } from './workflow/held-results.ts';
+import { createProductCatalogue } from './workflow/product-catalogue.ts';
+import { NO_PRODUCT_POLICY, type ProductPolicy } from './workflow/product-policy.ts';
 import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './workflow/outbox-worker.ts';
 import { describeFailure } from './workflow/describe-error.ts';
 import { createSweeper, type Sweeper } from './workflow/sweeper.ts';
@@ -29,6 +32,10 @@ export type SlackAppDeps = {
   outbox?: Omit<OutboxWorkerOptions, 'workerId'>;
   sweepIntervalMs?: number;
   approverCacheMs?: number;
+  /** The policy's product rules; without one a product is optional and subscriptions wait for their owner. */
+  productPolicy?: ProductPolicy;
+  /** How long the product list for the request modal is cached (default 60 s). */
+  productCacheMs?: number;
   /** Extra Web API client options (tests lower the timeout). */
   webApiTimeoutMs?: number;
   /** Shared with the NCP client's onEvent (main.ts); created here when absent. */
@@ -123,6 +130,9 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       now,
       ...(deps.approverCacheMs !== undefined ? { cacheMs: deps.approverCacheMs } : {}),
     }),
+    policy: deps.productPolicy ?? NO_PRODUCT_POLICY,
+    products: createProductCatalogue({ ncp: deps.ncp, logger, now, ...(deps.productCacheMs !== undefined ? { cacheMs: deps.productCacheMs } : {}) }),
+    held: createHeldResults(),
     now,
     afterAck: createAfterAck({ incoming }),
     // Only called once a listener or the worker runs, by which time `worker` is set.

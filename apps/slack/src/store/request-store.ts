@@ -19,6 +19,8 @@ export type KeyRequest = {
   apiKeyName: string;
   apiKeyDescription: string;
   justification: string;
+  productId?: string;            // the NCP product the key is for (optional unless policy requires one)
+  productName?: string;          // its name as NCP gave it when requested (untrusted text: print through the escaping helpers)
   state: RequestState;
   version: number;               // bumped on every write; compare-and-set token
   createdAt: number;             // epoch ms
@@ -39,12 +41,14 @@ export type KeyRequest = {
 };
 
 export type NewKeyRequest = Pick<KeyRequest, 'teamId' | 'requesterId' | 'apiKeyName' | 'apiKeyDescription' | 'justification' | 'expiresAt'> & {
+  productId?: string;
+  productName?: string;
   id?: string;
   createdAt: number;
 };
 
 /** Fields that may change together with a state transition or in a plain update. */
-export type KeyRequestPatch = Partial<Omit<KeyRequest, 'id' | 'teamId' | 'requesterId' | 'state' | 'version' | 'createdAt'>>;
+export type KeyRequestPatch = Partial<Omit<KeyRequest, 'id' | 'teamId' | 'requesterId' | 'state' | 'version' | 'createdAt' | 'productId' | 'productName'>>;
 
 export type AuditEvent = {
   id?: number;
@@ -55,7 +59,11 @@ export type AuditEvent = {
   detail?: Record<string, unknown>; // never secrets
 };
 
-export type OutboxKind = 'create_key' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind';
+/**
+ * An approved request runs create_key → subscribe_product (when it names a product) → accept_subscription (when
+ * policy accepts for that product) → deliver_key, one step at a time, each resumable on its own.
+ */
+export type OutboxKind = 'create_key' | 'subscribe_product' | 'accept_subscription' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind';
 
 export type OutboxItem = {
   id: number;

@@ -85,6 +85,14 @@ export const migrations: readonly { version: number; statements: readonly string
       `ALTER TABLE requests ADD COLUMN IF NOT EXISTS reveal_lease_until bigint`,
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // The NCP product a request is for: its id (what the key subscribes to) and the name shown to people.
+      `ALTER TABLE requests ADD COLUMN IF NOT EXISTS product_id text`,
+      `ALTER TABLE requests ADD COLUMN IF NOT EXISTS product_name text`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

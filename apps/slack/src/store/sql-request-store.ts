@@ -69,10 +69,10 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       return db.transaction(async (tx) => {
         const rows = await tx.query(
           `INSERT INTO requests (id, team_id, requester_id, api_key_name, api_key_description, justification,
-             state, version, created_at, expires_at, attempts)
-           VALUES ($1, $2, $3, $4, $5, $6, 'pending', 1, $7, $8, 0) RETURNING *`,
+             state, version, created_at, expires_at, attempts, product_id, product_name)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending', 1, $7, $8, 0, $9, $10) RETURNING *`,
           [id, input.teamId, input.requesterId, input.apiKeyName, input.apiKeyDescription, input.justification,
-            input.createdAt, input.expiresAt],
+            input.createdAt, input.expiresAt, input.productId ?? null, input.productName ?? null],
         );
         await insertAudit(tx, { requestId: id, at: input.createdAt, actor, type: 'requested' });
         await insertOutbox(tx, id, enqueue);
@@ -324,6 +324,8 @@ function validateNewRequest(input: NewKeyRequest): void {
   checkInt('createdAt', input.createdAt);
   checkInt('expiresAt', input.expiresAt);
   if (input.id !== undefined) checkText('id', input.id);
+  if (input.productId !== undefined) checkText('productId', input.productId);
+  if (input.productName !== undefined && typeof input.productName !== 'string') throw new TypeError('createRequest: productName must be a string');
 }
 
 function validateAudit(e: Omit<AuditEvent, 'id' | 'requestId'>): void {
@@ -422,6 +424,8 @@ function toRequest(r: SqlRow): KeyRequest {
       attempts: num(r.attempts),
     },
     {
+      productId: optText(r.product_id),
+      productName: optText(r.product_name),
       decidedBy: optText(r.decided_by),
       decidedAt: optNum(r.decided_at),
       decisionComment: optText(r.decision_comment),

@@ -2,7 +2,7 @@
 // re-render it idempotently (chat.update in place). It carries the key id once created, never a key.
 import type { types } from '@slack/bolt';
 import type { KeyRequest } from '../store/request-store.ts';
-import { cutMrkdwn, mrkdwn, ncpText, plain, slackDate, TEXT_LIMIT, userText } from './format.ts';
+import { cutMrkdwn, mrkdwn, ncpText, plain, productLabel, slackDate, TEXT_LIMIT, userText } from './format.ts';
 
 export const APPROVE_ACTION_ID = 'approve';
 export const DENY_ACTION_ID = 'deny';
@@ -18,6 +18,7 @@ function summary(r: KeyRequest): types.KnownBlock[] {
       fields: [
         mrkdwn(`*Name*\n${userText(r.apiKeyName, 500)}`, TEXT_LIMIT.field),
         mrkdwn(`*Description*\n${r.apiKeyDescription ? userText(r.apiKeyDescription, 1000) : '_none_'}`, TEXT_LIMIT.field),
+        mrkdwn(`*Product*\n${productLabel(r, 500) ?? '_none_'}`, TEXT_LIMIT.field),
       ],
     },
     { type: 'section', text: mrkdwn(`*Justification*\n${userText(r.justification, 2900)}`) },

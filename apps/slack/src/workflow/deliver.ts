@@ -1,14 +1,18 @@
 // The side effects behind each outbox item kind: create the key on NCP (finishing one a crashed attempt already
-// made, through core's exact create), deliver it to the requester, send notification DMs, and post/refresh the approval message.
+// made, through core's exact create), subscribe it to the request's product, accept that subscription where
+// policy says so, deliver it to the requester, send notification DMs, and post/refresh the approval message.
 // Each handler reads the request fresh and is idempotent with respect to state, so re-running an item after
 // a crash or lease expiry does no harm beyond, at worst, a repeated message.
+import { listStageUrls, NotFoundError } from '@apikey/core';
 import type { KeyRequest, OutboxItem } from '../store/request-store.ts';
 import { buildApprovalMessage } from '../views/approval-message.ts';
-import { deniedDm, expiredDm, keysDm, pendingDm, revealDm } from '../views/dms.ts';
+import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, type ProductAccess } from '../views/dms.ts';
 import {
   CLEAR_LAST_ERROR,
+  enqueueAccept,
   enqueueApprovalMessage,
   enqueueDeliverKey,
+  enqueueSubscribe,
   type NotifyMessage,
   type WorkflowContext,
 } from './context.ts';
@@ -32,16 +36,76 @@ export async function handleCreateKey(ctx: WorkflowContext, r: KeyRequest): Prom
   });
   const apiKeyId = key.apiKeyId;
   const resumed = 'resume' in resume;
+  // The create answer carries both values: the deliver step uses them instead of reading the key again.
+  if (key.primaryKey !== undefined && key.secondaryKey !== undefined) ctx.held.put(r.id, apiKeyId, { key });
   const now = ctx.now();
+  const productSteps = r.productId === undefined
+    ? []
+    : [enqueueSubscribe(now, !resumed), ...(ctx.policy.acceptSubscription(r.productId) ? [enqueueAccept(now)] : [])];
   const result = await ctx.store.transition(
     r.id,
     'approved',
     'created',
     { ...CLEAR_LAST_ERROR, apiKeyId },
     { at: now, actor: 'system', type: 'key_created', detail: { apiKeyId, resumed } },
-    [enqueueDeliverKey(now), enqueueApprovalMessage(now)],
+    [...productSteps, enqueueDeliverKey(now), enqueueApprovalMessage(now)],
   );
   if (result.ok) ctx.logger.info(`request ${r.id}: key ${apiKeyId} ${resumed ? 'created (resumed)' : 'created'}`);
+}
+
+/** The key's relation to the request's product as NCP has it now (undefined: not subscribed). */
+async function relationStatus(ctx: WorkflowContext, apiKeyId: string, productId: string): Promise<string | undefined> {
+  for await (const p of ctx.ncp.iterateApiKeyProducts(apiKeyId)) if (p.productId === productId) return p.status ?? '';
+  return undefined;
+}
+
+/**
+ * Subscribes the key to the request's product, once. A key this step's create made a moment ago (first attempt)
+ * cannot be subscribed yet; any other run reads the key's products first and skips a subscription that landed.
+ * Core's subscribe reads back after an ambiguous failure, so a lost answer is not sent twice either.
+ */
+export async function handleSubscribe(ctx: WorkflowContext, r: KeyRequest, item: OutboxItem): Promise<void> {
+  if (r.state !== 'created' || r.apiKeyId === undefined || r.productId === undefined) return;
+  const fresh = item.payload.fresh === true && item.attempts === 1;
+  const before = fresh ? undefined : await relationStatus(ctx, r.apiKeyId, r.productId);
+  if (before === undefined) {
+    await ctx.ncp.subscribeApiKey(r.apiKeyId, r.productId);
+    await ctx.store.appendAudit({ requestId: r.id, at: ctx.now(), actor: 'system', type: 'subscribed', detail: { apiKeyId: r.apiKeyId, productId: r.productId } });
+    ctx.logger.info(`request ${r.id}: key ${r.apiKeyId} subscribed to ${r.productId}`);
+  } else {
+    ctx.held.put(r.id, r.apiKeyId, { status: before });
+  }
+}
+
+/**
+ * Accepts the subscription as the product's owner (policy acceptSubscription): only while NCP shows it waiting
+ * (REQUEST), so a rerun, or the owner having decided already, changes nothing.
+ */
+export async function handleAccept(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
+  if (r.state !== 'created' || r.apiKeyId === undefined || r.productId === undefined) return;
+  const status = await relationStatus(ctx, r.apiKeyId, r.productId);
+  if (status !== 'REQUEST') {
+    if (status !== undefined) ctx.held.put(r.id, r.apiKeyId, { status });
+    return;
+  }
+  await ctx.ncp.setSubscriptionStatus(r.productId, r.apiKeyId, 'ACCEPTED');
+  ctx.held.put(r.id, r.apiKeyId, { status: 'ACCEPTED' });
+  await ctx.store.appendAudit({ requestId: r.id, at: ctx.now(), actor: 'system', type: 'subscription_accepted', detail: { apiKeyId: r.apiKeyId, productId: r.productId } });
+  ctx.logger.info(`request ${r.id}: subscription of ${r.apiKeyId} to ${r.productId} accepted`);
+}
+
+/** Where the key can be used: its product's status and stage URLs (none for another account's product). */
+async function productAccess(ctx: WorkflowContext, r: KeyRequest, apiKeyId: string, held: string | undefined): Promise<ProductAccess | undefined> {
+  const productId = r.productId;
+  if (productId === undefined) return undefined;
+  const [status, urls] = await Promise.all([
+    held ?? relationStatus(ctx, apiKeyId, productId),
+    listStageUrls(ctx.ncp, productId).catch((e: unknown) => {
+      if (e instanceof NotFoundError) return [];
+      throw e;
+    }),
+  ]);
+  return { status, urls };
 }
 
 async function dmRequester(ctx: WorkflowContext, r: KeyRequest, message: { text: string; blocks: unknown[] }): Promise<{ channel: string; ts: string }> {
@@ -56,14 +120,21 @@ async function dmRequester(ctx: WorkflowContext, r: KeyRequest, message: { text:
 
 export async function handleDeliverKey(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
   if (r.state !== 'created' || r.apiKeyId === undefined) return;
+  const apiKeyId = r.apiKeyId;
+  const held = ctx.held.get(r.id, apiKeyId);
   let sent: { channel: string; ts: string };
   if (ctx.config.delivery === 'dm') {
-    // Fetched at delivery time and never stored: the only copy on our side lives in this stack frame.
-    const key = await ctx.ncp.getApiKey(r.apiKeyId);
-    sent = await dmRequester(ctx, r, keysDm(r, key));
+    // From the create answer held in memory, or — resumed after a crash or on another replica — fetched now.
+    // Either way never stored: the only copy on our side lives in this process's memory until the DM is out.
+    const [key, access] = await Promise.all([
+      held?.key ?? ctx.ncp.getApiKey(apiKeyId),
+      productAccess(ctx, r, apiKeyId, held?.status),
+    ]);
+    sent = await dmRequester(ctx, r, keysDm(r, key, access));
   } else {
-    sent = await dmRequester(ctx, r, revealDm(r));
+    sent = await dmRequester(ctx, r, revealDm(r, await productAccess(ctx, r, apiKeyId, held?.status)));
   }
+  ctx.held.drop(r.id);
   const now = ctx.now();
   await ctx.store.transition(
     r.id,
