@@ -271,7 +271,7 @@ async function main(): Promise<void> {
   console.log(`### Approve-to-DM latency (${APPROVALS} approvals, NCP emulator +100 ms fixed latency per call)\n`);
   console.log('| path | n | p50 ms | p99 ms | max ms | floor ms |');
   console.log('|---|---|---|---|---|---|');
-  console.log(`| approve submit → key DM posted | ${approve.length} | ${fmt(percentile(approve, 50))} | ${fmt(percentile(approve, 99))} | ${fmt(approve.at(-1)!)} | 300 (3 NCP calls × 100 ms: core's create POSTs with the request's marker, then PUTs the real description; delivery GETs the key) |`);
+  console.log(`| approve submit → key DM posted | ${approve.length} | ${fmt(percentile(approve, 50))} | ${fmt(percentile(approve, 99))} | ${fmt(approve.at(-1)!)} | 200 (2 NCP calls × 100 ms: core's create POSTs with the request's marker, then PUTs the real description; the DM uses the keys from that answer) |`);
 
   await ours.stop();
   await bare.stop();

@@ -10,7 +10,7 @@ import { openRequestStore } from '../src/store/open-store.ts';
 import { createPgliteExecutor } from '../src/store/pglite-executor.ts';
 import { createPostgresExecutor } from '../src/store/postgres-executor.ts';
 import type { KeyRequest, NewKeyRequest, OutboxItem, RequestStore } from '../src/store/request-store.ts';
-import { migrate } from '../src/store/schema.ts';
+import { migrate, migrations, SCHEMA_VERSION } from '../src/store/schema.ts';
 import type { SqlExecutor } from '../src/store/sql-executor.ts';
 import { createSqlRequestStore } from '../src/store/sql-request-store.ts';
 
@@ -566,18 +566,28 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       expect(names.filter((n) => /primary|secondary|secret|token|signature|password/i.test(n))).toEqual([]);
     });
 
+    it('keeps the product a request names (id and NCP\'s name), and none when it names none', async () => {
+      const withProduct = await store.createRequest({ ...newRequest(), productId: 'weatherpub', productName: 'weather <b>' }, 'U_REQ');
+      expect(await store.getRequest(withProduct.id)).toMatchObject({ productId: 'weatherpub', productName: 'weather <b>' });
+      const without = await store.createRequest(newRequest(), 'U_REQ');
+      const read = await store.getRequest(without.id);
+      expect(read?.productId).toBeUndefined();
+      expect(read?.productName).toBeUndefined();
+      await expect(store.createRequest({ ...newRequest(), productId: '' }, 'U_REQ')).rejects.toThrow(/productId must be a non-empty string/);
+    });
+
     it('re-running the migrations changes nothing', async () => {
       const r = await store.createRequest(newRequest(), 'U_REQ');
       await migrate(h.raw);
       await migrate(h.raw);
       expect(await store.getRequest(r.id)).toEqual(r);
-      expect(await h.raw.query(`SELECT version FROM schema_version ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await h.raw.query(`SELECT version FROM schema_version ORDER BY version`)).toEqual(migrations.map((m) => ({ version: m.version })));
     });
 
     it('refuses to run against a database migrated by a newer app', async () => {
       await h.raw.query(`INSERT INTO schema_version (version, applied_at) VALUES (99, 0)`);
       try {
-        await expect(migrate(h.raw)).rejects.toThrow(/schema version 99 is newer than this app supports \(2\)/);
+        await expect(migrate(h.raw)).rejects.toThrow(`schema version 99 is newer than this app supports (${SCHEMA_VERSION})`);
       } finally {
         await h.raw.query(`DELETE FROM schema_version WHERE version = 99`);
       }
