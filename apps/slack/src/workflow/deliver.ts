@@ -7,6 +7,7 @@ import { listStageUrls, NotFoundError } from '@apikey/core';
 import type { KeyRequest, OutboxItem } from '../store/request-store.ts';
 import { buildApprovalMessage } from '../views/approval-message.ts';
 import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, type ProductAccess } from '../views/dms.ts';
+import type { Held } from './held-results.ts';
 import {
   CLEAR_LAST_ERROR,
   enqueueAccept,
@@ -26,6 +27,9 @@ export async function handleCreateKey(ctx: WorkflowContext, r: KeyRequest): Prom
   // or, when a run died before recording it, by looking for the marker — so a crash never makes a second key.
   const resume = r.apiKeyId !== undefined ? { resume: { apiKeyId: r.apiKeyId } } : r.createStartedAt !== undefined ? { resume: true as const } : {};
   if (r.createStartedAt === undefined) await ctx.store.updateRequest(r.id, { createStartedAt: ctx.now() });
+  // The DM lists the product's stage URLs; they do not depend on the key, so they are read while it is made
+  // instead of after it. A failure here only means the deliver step reads them itself.
+  const urls = r.productId === undefined ? Promise.resolve(undefined) : stageUrls(ctx, r.productId).catch(() => undefined);
   const key = await ctx.ncp.createApiKey({ apiKeyName: r.apiKeyName, apiKeyDescription: r.apiKeyDescription }, {
     operationId: r.id,
     ...resume,
@@ -38,6 +42,8 @@ export async function handleCreateKey(ctx: WorkflowContext, r: KeyRequest): Prom
   const resumed = 'resume' in resume;
   // The create answer carries both values: the deliver step uses them instead of reading the key again.
   if (key.primaryKey !== undefined && key.secondaryKey !== undefined) ctx.held.put(r.id, apiKeyId, { key });
+  const readUrls = await urls;
+  if (readUrls !== undefined) ctx.held.put(r.id, apiKeyId, { urls: readUrls });
   const now = ctx.now();
   const productSteps = r.productId === undefined
     ? []
@@ -94,16 +100,21 @@ export async function handleAccept(ctx: WorkflowContext, r: KeyRequest): Promise
   ctx.logger.info(`request ${r.id}: subscription of ${r.apiKeyId} to ${r.productId} accepted`);
 }
 
-/** Where the key can be used: its product's status and stage URLs (none for another account's product). */
-async function productAccess(ctx: WorkflowContext, r: KeyRequest, apiKeyId: string, held: string | undefined): Promise<ProductAccess | undefined> {
+/** A product's stage URLs; only its owner can list them, so another account's product (404) gives none. */
+function stageUrls(ctx: WorkflowContext, productId: string): Promise<readonly string[]> {
+  return listStageUrls(ctx.ncp, productId).catch((e: unknown) => {
+    if (e instanceof NotFoundError) return [];
+    throw e;
+  });
+}
+
+/** Where the key can be used: its product's status and stage URLs, from what earlier steps held or from NCP. */
+async function productAccess(ctx: WorkflowContext, r: KeyRequest, apiKeyId: string, held: Held | undefined): Promise<ProductAccess | undefined> {
   const productId = r.productId;
   if (productId === undefined) return undefined;
   const [status, urls] = await Promise.all([
-    held ?? relationStatus(ctx, apiKeyId, productId),
-    listStageUrls(ctx.ncp, productId).catch((e: unknown) => {
-      if (e instanceof NotFoundError) return [];
-      throw e;
-    }),
+    held?.status ?? relationStatus(ctx, apiKeyId, productId),
+    held?.urls ?? stageUrls(ctx, productId),
   ]);
   return { status, urls };
 }
@@ -128,11 +139,11 @@ export async function handleDeliverKey(ctx: WorkflowContext, r: KeyRequest): Pro
     // Either way never stored: the only copy on our side lives in this process's memory until the DM is out.
     const [key, access] = await Promise.all([
       held?.key ?? ctx.ncp.getApiKey(apiKeyId),
-      productAccess(ctx, r, apiKeyId, held?.status),
+      productAccess(ctx, r, apiKeyId, held),
     ]);
     sent = await dmRequester(ctx, r, keysDm(r, key, access));
   } else {
-    sent = await dmRequester(ctx, r, revealDm(r, await productAccess(ctx, r, apiKeyId, held?.status)));
+    sent = await dmRequester(ctx, r, revealDm(r, await productAccess(ctx, r, apiKeyId, held)));
   }
   ctx.held.drop(r.id);
   const now = ctx.now();
