@@ -73,7 +73,7 @@ async function slackSide(): Promise<void> {
       const view = await waitFor(() => standIn.views(requester).find((v) => v.callback_id === 'apikey_create'));
       if (scenario.product !== undefined) await driver.blockSuggestion({ userId: requester, view, blockId: 'product', value: scenario.product.slice(0, 3) });
       const sub = await driver.viewSubmission({ userId: requester, view, values: { justification: 'bench', ...(scenario.product !== undefined ? { product: scenario.product } : {}) } });
-      if (sub.errors) throw new Error(`request refused: ${JSON.stringify(sub.errors)}`);
+      if (sub.status !== 200 || sub.errors) throw new Error(`request refused: ${sub.status} ${sub.text}`);
       const card = await waitFor(() => standIn.messages(CHANNEL).find((m) => m.text?.includes(`"${name}"`) && JSON.stringify(m.blocks).includes('"action_id":"approve"')));
       const before = new Set(standIn.views(APPROVER).map((v) => v.id));
       await driver.blockAction({ userId: APPROVER, actionId: 'approve', message: card });
@@ -87,27 +87,27 @@ async function slackSide(): Promise<void> {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+  const stopped = new Promise((resolve) => process.once('message', resolve));
   process.send!({ type: 'results', windows } satisfies Results);
+  await stopped; // the app stops first, so it does not talk to servers already gone
   await standIn.close();
   await ncp.close();
 }
 
-/** Merged length of the intervals clipped to [from, to], and how many disjoint stretches they form. */
-function inFlight(calls: readonly Call[], from: number, to: number): { ms: number; stretches: number } {
+/** Merged length of the intervals clipped to [from, to]: the time at least one NCP call was in flight. */
+function inFlight(calls: readonly Call[], from: number, to: number): { ms: number } {
   const spans = calls.map((c) => [Math.max(c.start, from), Math.min(c.end, to)] as const).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
   let ms = 0;
-  let stretches = 0;
   let cur: [number, number] | undefined;
   for (const [a, b] of spans) {
     if (cur !== undefined && a <= cur[1]) cur[1] = Math.max(cur[1], b);
     else {
       if (cur !== undefined) ms += cur[1] - cur[0];
       cur = [a, b];
-      stretches += 1;
     }
   }
   if (cur !== undefined) ms += cur[1] - cur[0];
-  return { ms, stretches };
+  return { ms };
 }
 
 async function main(): Promise<void> {
@@ -142,39 +142,40 @@ async function main(): Promise<void> {
   const store = await openRequestStore({ dataDir: 'memory://' });
   const config = loadConfig({
     SLACK_BOT_TOKEN: ready.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: ready.slackUrl, PORT: '0', HOST: '127.0.0.1',
-    APIKEY_APPROVER_CHANNEL: CHANNEL, APIKEY_APPROVERS: APPROVER, LOG_LEVEL: 'error',
+    APIKEY_APPROVER_CHANNEL: CHANNEL, APIKEY_APPROVERS: APPROVER, LOG_LEVEL: 'warn',
   });
-  const logger = createLogger({ level: 'error', secrets: [ready.botToken, SECRET] });
+  const logger = createLogger({ level: 'warn', secrets: [ready.botToken, SECRET] });
   const ncp = createApiGatewayClient({ credentials: { accessKey: 'SANDBOX_ACCESS_KEY', secretKey: 'SANDBOX_SECRET_KEY' }, endpoint: ready.ncpUrl, fetch: timedFetch });
   const app = createSlackApp({
     config, store, ncp, logger,
     productPolicy: { requireProduct: () => false, acceptSubscription: (id) => id === 'paymentprt' },
   });
   const { port } = await app.start();
-  child.send(port);
+  child.send(port ?? 0);
   const r = (await next()) as Results;
 
   console.log(`### Approve-to-DM with a product (${APPROVALS} approvals per row, interleaved; NCP emulator +${NCP_LATENCY_MS} ms per call)\n`);
-  console.log('| request | NCP calls on the way (sequential stretches) | floor ms | p50 total ms | p50 beyond NCP ms | p99 beyond NCP ms | max beyond ms | goal ≤ 50 ms |');
+  console.log('| request | NCP calls on the way | p50 NCP in flight ms (≈ round trips) | p50 total ms | p50 beyond NCP ms | p90 beyond NCP ms | max beyond ms | goal ≤ 50 ms |');
   console.log('|---|---|---:|---:|---:|---:|---:|---|');
   for (const [s, scenario] of SCENARIOS.entries()) {
     const ws = r.windows.filter((w) => w.scenario === s);
     const per = ws.map((w) => {
       const inWindow = calls.filter((c) => c.end > w.start && c.start < w.end).sort((a, b) => a.start - b.start);
       const f = inFlight(inWindow, w.start, w.end);
-      return { total: w.end - w.start, beyond: w.end - w.start - f.ms, stretches: f.stretches, calls: inWindow.map((c) => c.what) };
+      return { total: w.end - w.start, beyond: w.end - w.start - f.ms, ncp: f.ms, calls: inWindow.map((c) => c.what) };
     });
     const totals = per.map((p) => p.total).sort((a, b) => a - b);
     const beyond = per.map((p) => p.beyond).sort((a, b) => a - b);
     // The calls of the first measured approval, with the key id and product id generalised.
     const shape = (per[0]?.calls ?? []).map((c) => c.replace(/\/api-keys\/[A-Za-z0-9]+/, '/api-keys/{kid}').replace(/\/products\/[a-z0-9]+/, '/products/{pid}'));
-    const stretches = per[0]?.stretches ?? 0;
+    const ncpMs = percentile(per.map((p) => p.ncp).sort((a, b) => a - b), 50);
     const p50beyond = percentile(beyond, 50);
-    console.log(`| ${scenario.label} | ${shape.length}: ${shape.join(', ')} (${stretches}) | ${stretches * NCP_LATENCY_MS} | ${fmt(percentile(totals, 50))} | ${fmt(p50beyond)} | ${fmt(percentile(beyond, 99))} | ${fmt(beyond.at(-1)!)} | ${p50beyond <= 50 ? '✔' : '✘'} |`);
+    console.log(`| ${scenario.label} | ${shape.length}: ${shape.join(', ')} | ${fmt(ncpMs)} (≈ ${Math.round(ncpMs / NCP_LATENCY_MS)}) | ${fmt(percentile(totals, 50))} | ${fmt(p50beyond)} | ${fmt(percentile(beyond, 90))} | ${fmt(beyond.at(-1)!)} | ${p50beyond <= 50 ? '✔' : '✘'} |`);
   }
   console.log('\n"beyond NCP" = approve submission → DM at Slack, minus the time at least one NCP call was in flight.');
   await app.stop();
   await store.close();
+  child.send('stopped');
   const code = await exited;
   if (code !== 0) throw new Error(`slack process exited with ${code}`);
 }
