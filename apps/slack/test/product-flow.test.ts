@@ -95,7 +95,7 @@ function expectKeysOnlyInTheDm(userId: string, keys: { primary: string; secondar
 
 const ncpCalls = (from: number) => ncp.emulator.inspect.requests().slice(from).map((r) => `${r.method} ${r.target.replace(/\?.*$/, '')}`);
 
-describe('product suggestions (block_suggestion)', () => {
+describe('product suggestions (block_suggestion)', { timeout: 120_000 }, () => {
   it('typing filters NCP\'s own products and the catalogue; values are product ids; unpublished products are not offered', async () => {
     const a = await app();
     const userId = requester();
@@ -141,7 +141,7 @@ describe('product suggestions (block_suggestion)', () => {
   });
 });
 
-describe('product in the request', () => {
+describe('product in the request', { timeout: 120_000 }, () => {
   it('policy requireProduct: a request without a product is refused on the product field, nothing stored', async () => {
     const a = await app({ productPolicy: ACCEPT_PAYMENTS });
     const userId = requester();
@@ -169,7 +169,7 @@ describe('product in the request', () => {
   });
 });
 
-describe('approval with a product: create → subscribe → accept → deliver', () => {
+describe('approval with a product: create → subscribe → accept → deliver', { timeout: 120_000 }, () => {
   it('PUBLIC: one approval, a DM naming the product that says it works now, and its key calls the data plane (200) — keys read from NCP once', async () => {
     const a = await app();
     const userId = requester();

@@ -25,8 +25,8 @@ function productBlocks(r: KeyRequest, access: ProductAccess | undefined): types.
         : `:warning: Subscription status ${ncpText(status, 40)} — calls are refused; ask the product owner.`;
   const urls = access.urls.slice(0, MAX_URLS).map((u) => `• \`${ncpText(u, 300)}\``);
   const where = urls.length > 0
-    ? `Call it with the header \`x-ncp-apigw-api-key: <primary or secondary key>\` at:\n${urls.join('\n')}${access.urls.length > MAX_URLS ? `\n…and ${access.urls.length - MAX_URLS} more` : ''}`
-    : 'Call it with the header `x-ncp-apigw-api-key: <primary or secondary key>`; the product\'s publisher documents its URLs.';
+    ? `Call it with the header \`x-ncp-apigw-api-key: &lt;primary or secondary key&gt;\` at:\n${urls.join('\n')}${access.urls.length > MAX_URLS ? `\n…and ${access.urls.length - MAX_URLS} more` : ''}`
+    : 'Call it with the header `x-ncp-apigw-api-key: &lt;primary or secondary key&gt;`; the product\'s publisher documents its URLs.';
   return [
     { type: 'section', text: mrkdwn(`*Product* ${label}\n${state}`) },
     { type: 'section', text: mrkdwn(where) },
