@@ -9,7 +9,6 @@ import type { ProductPolicy } from '../src/workflow/product-policy.ts';
 import {
   APPROVER,
   APPROVER_CHANNEL,
-  REQUESTER,
   decideViaSlack,
   expectNoSecretsInLogs,
   startApp,

@@ -290,7 +290,10 @@ export function validateOptionsResponse(body: unknown): string[] {
     if (!Array.isArray(groups)) return ['must provide an array [json-pointer:/option_groups]'];
     if (groups.length > 100) err(ctx, 'must provide between 0 and 100 items', '/option_groups');
     groups.forEach((g, i) => {
-      if (!isObj(g)) return err(ctx, 'must provide an object', `/option_groups/${i}`);
+      if (!isObj(g)) {
+        err(ctx, 'must provide an object', `/option_groups/${i}`);
+        return;
+      }
       checkText(ctx, g['label'], `/option_groups/${i}/label`, 75, { plainOnly: true });
       checkOptions(ctx, g['options'], `/option_groups/${i}/options`, 0, 100);
       checkValues(g['options'], `/option_groups/${i}/options`);
