@@ -10,6 +10,7 @@
 import { fork } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { fmt, percentile, waitFor } from './stats.ts';
 
 const APPROVALS = Number(process.env.BENCH_APPROVALS ?? 20);
 const NCP_LATENCY_MS = 100;
@@ -30,21 +31,6 @@ type Call = { what: string; start: number; end: number };
 /** Wall-clock ms with sub-ms precision, comparable across the two processes. */
 const wall = () => performance.timeOrigin + performance.now();
 
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] ?? NaN;
-}
-const fmt = (n: number) => n.toFixed(1);
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('bench: timed out');
-    await new Promise((r) => setTimeout(r, 1));
-  }
-}
 
 /** The slack process: stand-in, emulator (sandbox catalogue), driver; times approve → DM. */
 async function slackSide(): Promise<void> {
