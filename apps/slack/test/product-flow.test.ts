@@ -223,7 +223,8 @@ describe('approval with a product: create → subscribe → accept → deliver',
   });
 
   it('subscribe failing (NCP 503) then recovering: approvers see the trouble; in the end one key, one subscription, one DM', async () => {
-    const a = await app();
+    // Enough attempts that the step is still being retried when NCP recovers (the default 3 can run out first).
+    const a = await app({ env: { APIKEY_MAX_ATTEMPTS: '100' } });
     const userId = requester();
     const { request, message } = await submitRequest(a, standIn, { userId, name: 'sub-flaky', product: 'weatherpub' });
     ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'POST', path: /\/subscribe$/ } });
@@ -264,17 +265,20 @@ describe('approval with a product: create → subscribe → accept → deliver',
   it('a crash before accept resumes on restart at that step: nothing done twice, keys fetched again once, one DM', async () => {
     const store: RequestStore = await openRequestStore({ dataDir: 'memory://' });
     try {
-      const first = await startApp({ standIn, ncp, store, productPolicy: ACCEPT_PAYMENTS, workerId: 'crashing' });
+      // Enough attempts that the step is still being retried (not given up) when the process goes away.
+      const env = { APIKEY_MAX_ATTEMPTS: '100' };
+      const first = await startApp({ standIn, ncp, store, env, productPolicy: ACCEPT_PAYMENTS, workerId: 'crashing' });
       const userId = requester();
       const { request, message } = await submitRequest(first, standIn, { userId, name: 'crash-acc', product: 'paymentprt' });
       // Accept fails until the "crash": the request sits at the accept step with the key made and subscribed.
       ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'PATCH', path: /^\/products\/[^/]+\/api-keys\// } });
       await decideViaSlack(first, standIn, { userId: APPROVER, message, decision: 'approve' });
-      await waitFor('accept failing', async () => ((await store.getRequest(request.id))?.lastError !== undefined ? true : undefined));
+      await waitFor('accept failing', async () => ((await store.getRequest(request.id))?.lastError !== undefined ? true : undefined), 60_000);
+      expect((await store.getRequest(request.id))?.state).toBe('created');
       await first.stop();
       ncp.emulator.setFaults(undefined);
       const from = ncp.emulator.inspect.requests().length;
-      const second = await app({ store, productPolicy: ACCEPT_PAYMENTS, workerId: 'restarted' });
+      const second = await app({ store, env, productPolicy: ACCEPT_PAYMENTS, workerId: 'restarted' });
       const dm = await waitFor('key DM', () => standIn.dms(userId).find((m) => m.text?.includes('is ready')), 15_000);
       expect(dm.text).toContain('It works now.');
       const keys = ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'crash-acc');
