@@ -5,6 +5,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiGatewayClient } from '@apikey/core';
 import { createApproverDirectory } from './approvers.ts';
+import { allApprovers } from './policy.ts';
 import { App, HTTPReceiver, SocketModeReceiver, type BoltApp, type LogLevel } from './bolt.ts';
 import { createHealthRoutes, type ReadinessState } from './health.ts';
 import type { SlackAppConfig } from './config.ts';
@@ -124,8 +125,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     ncp: deps.ncp,
     logger,
     approvers: createApproverDirectory({
-      users: config.approvers.users,
-      groups: config.approvers.groups,
+      ...allApprovers(config.policy),
       client: app.client,
       now,
       ...(deps.approverCacheMs !== undefined ? { cacheMs: deps.approverCacheMs } : {}),

@@ -59,6 +59,20 @@ export type AuditEvent = {
   detail?: Record<string, unknown>; // never secrets
 };
 
+/** The product a request is for, or undefined for a request without one (the policy's defaults govern it). */
+export function requestProductId(r: Pick<KeyRequest, 'productId'>): string | undefined {
+  return r.productId;
+}
+
+/** One approver's approval toward a request's quorum; (requestId, approverId) is unique. */
+export type Approval = { requestId: string; approverId: string; at: number; comment?: string };
+
+export type RecordApprovalResult =
+  /** Recorded; `approved` when it was the quorum-th distinct approval and moved the request to 'approved'. */
+  | { ok: true; approved: boolean; request: KeyRequest; approvals: Approval[] }
+  /** Nothing changed: the request is not pending (or missing), or this approver already approved it. */
+  | { ok: false; reason: 'not_pending' | 'already_approved'; current: KeyRequest | undefined; approvals: Approval[] };
+
 /**
  * An approved request runs create_key → subscribe_product (when it names a product) → accept_subscription (when
  * policy accepts for that product) → deliver_key, one step at a time, each resumable on its own.
@@ -117,6 +131,21 @@ export interface RequestStore {
   listByState(states: readonly RequestState[], limit: number): Promise<KeyRequest[]>;
   /** Pending requests whose expiresAt <= before. */
   listExpiring(before: number, limit: number): Promise<KeyRequest[]>;
+
+  /**
+   * Records `approverId`'s approval of a pending request and, when it is the `quorum`-th distinct one, moves
+   * the request pending → approved (decidedBy = this approver) — all in one transaction holding the request's
+   * row, so concurrent approvals on any replica are counted exactly and exactly one of them approves. An
+   * approver counts once. Appends an 'approval_recorded' or 'approved' audit event and enqueues `onApproved`
+   * or `onRecorded` in the same transaction.
+   */
+  recordApproval(
+    input: { requestId: string; approverId: string; at: number; quorum: number; comment?: string },
+    onApproved: readonly NewOutboxItem[],
+    onRecorded: readonly NewOutboxItem[],
+  ): Promise<RecordApprovalResult>;
+  /** The request's approvals, oldest first. */
+  listApprovals(requestId: string): Promise<Approval[]>;
 
   appendAudit(event: Omit<AuditEvent, 'id'>): Promise<AuditEvent>;
   listAudit(requestId: string): Promise<AuditEvent[]>;

@@ -33,7 +33,7 @@ export type WorkflowContext = {
 
 export type Enqueue = NewOutboxItem;
 
-export type NotifyMessage = 'pending' | 'denied' | 'expired';
+export type NotifyMessage = 'pending' | 'approved' | 'denied' | 'expired';
 
 export const enqueueApprovalMessage = (now: number): Enqueue => ({ kind: 'update_approval_message', payload: {}, notBefore: now });
 export const enqueueNotify = (message: NotifyMessage, now: number): Enqueue => ({ kind: 'notify', payload: { message }, notBefore: now });

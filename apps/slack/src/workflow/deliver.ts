@@ -4,8 +4,10 @@
 // Each handler reads the request fresh and is idempotent with respect to state, so re-running an item after
 // a crash or lease expiry does no harm beyond, at worst, a repeated message.
 import { listStageUrls, NotFoundError } from '@apikey/core';
-import type { KeyRequest, OutboxItem } from '../store/request-store.ts';
+import { ruleFor } from '../policy.ts';
+import { requestProductId, type KeyRequest, type OutboxItem } from '../store/request-store.ts';
 import { buildApprovalMessage } from '../views/approval-message.ts';
+import { approvedDm, type QuorumView } from '../views/quorum.ts';
 import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, type ProductAccess } from '../views/dms.ts';
 import type { Held } from './held-results.ts';
 import {
@@ -161,17 +163,30 @@ export async function handleDeliverKey(ctx: WorkflowContext, r: KeyRequest): Pro
 export async function handleNotify(ctx: WorkflowContext, r: KeyRequest, item: OutboxItem): Promise<void> {
   const message = item.payload.message as NotifyMessage | undefined;
   const build = message === 'pending' ? pendingDm : message === 'denied' ? deniedDm : message === 'expired' ? expiredDm : undefined;
-  if (build === undefined) throw new Error(`unknown notification '${String(message)}'`);
-  const sent = await dmRequester(ctx, r, build(r));
+  if (build === undefined && message !== 'approved') throw new Error(`unknown notification '${String(message)}'`);
+  const sent = await dmRequester(ctx, r, build !== undefined ? build(r) : approvedDm(r, await quorumOf(ctx, r)));
   if (sent.channel && r.requesterDmChannel !== sent.channel) await ctx.store.updateRequest(r.id, { requesterDmChannel: sent.channel });
 }
 
-/** Posts the approval message the first time, then keeps it in sync with the request's state. */
+async function quorumOf(ctx: WorkflowContext, r: KeyRequest): Promise<QuorumView> {
+  const { quorum } = ruleFor(ctx.config.policy, requestProductId(r));
+  return { quorum, approvals: quorum > 1 ? await ctx.store.listApprovals(r.id) : [] };
+}
+
+/**
+ * Posts the approval message the first time (in the channel of the request's product rule), then keeps it in
+ * sync with the request's state and its approvals toward the quorum.
+ */
 export async function syncApprovalMessage(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
-  const message = buildApprovalMessage(r, { maxAttempts: ctx.config.maxAttempts, approverMentions: ctx.approvers.mentions() });
+  const rule = ruleFor(ctx.config.policy, requestProductId(r));
+  const message = buildApprovalMessage(r, {
+    maxAttempts: ctx.config.maxAttempts,
+    approverMentions: ctx.approvers.mentions(rule.approvers),
+    quorum: await quorumOf(ctx, r),
+  });
   if (r.approvalTs === undefined || r.approvalChannel === undefined) {
-    const res = await ctx.client.chat.postMessage({ channel: ctx.config.approverChannel, text: message.text, blocks: message.blocks, ...NO_UNFURL });
-    await ctx.store.updateRequest(r.id, { approvalChannel: String(res.channel ?? ctx.config.approverChannel), approvalTs: String(res.ts ?? '') });
+    const res = await ctx.client.chat.postMessage({ channel: rule.channel, text: message.text, blocks: message.blocks, ...NO_UNFURL });
+    await ctx.store.updateRequest(r.id, { approvalChannel: String(res.channel ?? rule.channel), approvalTs: String(res.ts ?? '') });
     return;
   }
   await ctx.client.chat.update({ channel: r.approvalChannel, ts: r.approvalTs, text: message.text, blocks: message.blocks });

@@ -3,7 +3,8 @@
 // requester's DM and the message update). The reminder is an outbox step queued at most once per request
 // (its onceKey), so replicas never both post it, a failed post is retried like any other message, and
 // `remindedAt` is set only after Slack accepted the post.
-import type { KeyRequest } from '../store/request-store.ts';
+import { ruleFor } from '../policy.ts';
+import { requestProductId, type KeyRequest } from '../store/request-store.ts';
 import { buildReminderMessage } from '../views/approval-message.ts';
 import { enqueueRemind, type WorkflowContext } from './context.ts';
 import { expireRequest } from './decide.ts';
@@ -62,9 +63,10 @@ export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number 
 /** The `remind` outbox step: posts the reminder in the approval message's thread, then records it as sent. */
 export async function handleRemind(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
   if (r.state !== 'pending' || r.remindedAt !== undefined) return; // decided or expired meanwhile, or already sent
-  const message = buildReminderMessage(r, ctx.approvers.mentions());
+  const rule = ruleFor(ctx.config.policy, requestProductId(r));
+  const message = buildReminderMessage(r, ctx.approvers.mentions(rule.approvers));
   await ctx.client.chat.postMessage({
-    channel: r.approvalChannel ?? ctx.config.approverChannel,
+    channel: r.approvalChannel ?? rule.channel,
     ...(r.approvalTs !== undefined ? { thread_ts: r.approvalTs } : {}),
     text: message.text,
     blocks: message.blocks,
