@@ -11,6 +11,7 @@ import {
   REQUESTER,
   clickForView,
   decideViaSlack,
+  startApp,
   useStack,
   waitFor,
   type AppInstance,
@@ -120,5 +121,21 @@ describe('quorum', () => {
     if (!late.opened) expect(late.notice).toContain(`Already denied by <@${PAY_C}>`);
     await waitFor('denial DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"pay-denied" was denied')));
     expect(ncp.emulator.inspect.keys().length).toBe(keysBefore);
+  });
+});
+
+describe('requireProduct', () => {
+  it('refuses a request that names no product, inline on the product block, and stores nothing', async () => {
+    const strict = await startApp({ standIn, ncp, workerId: 'strict', env: { APIKEY_POLICY: writePolicyFile({ defaults: { requireProduct: true } }) } });
+    try {
+      const user = 'U0STRICT';
+      await strict.driver.slashCommand({ userId: user, text: 'create strict-key' });
+      await waitFor('request modal', () => standIn.views(user).find((v) => v.callback_id === 'apikey_create'));
+      const sub = await strict.driver.viewSubmission({ userId: user, callbackId: 'apikey_create', values: { description: 'x', justification: 'needed' } });
+      expect(sub.errors?.product).toBe('Choose the product this key is for.');
+      expect(await strict.store.listByRequester(standIn.teamId, user, 10)).toEqual([]);
+    } finally {
+      await strict.stop();
+    }
   });
 });

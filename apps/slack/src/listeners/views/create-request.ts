@@ -3,6 +3,7 @@
 // as pending with the approval message and the requester's pending DM queued, and the modal closes.
 import { apiKeyDescriptionSchema, apiKeyNameSchema, countCodePoints, printable, validateApiKeyDescription, validateApiKeyName } from '@apikey/core';
 import type { BoltApp } from '../../bolt.ts';
+import { ruleFor } from '../../policy.ts';
 import { enqueueApprovalMessage, enqueueNotify, type WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import type { CatalogueProduct } from '../../workflow/product-catalogue.ts';
@@ -75,7 +76,7 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
         justification: rawJustification.trim(),
         ...(product !== undefined ? { productId: product.productId, productName: product.productName } : {}),
         createdAt: now,
-        expiresAt: now + ctx.config.requestTtlMs,
+        expiresAt: now + ruleFor(ctx.config.policy, product?.productId).ttlMs,
       }, body.user.id, [enqueueApprovalMessage(now), enqueueNotify('pending', now)]);
       ctx.logger.info(`request ${request.id} created by ${body.user.id}`);
     } catch (err) {
