@@ -71,6 +71,19 @@ describe('per-product approvers', () => {
   });
 });
 
+describe('App Home', () => {
+  it("lists a product's pending request for that product's approvers only, not for a defaults approver", async () => {
+    const { request } = await submitProductRequest(app, standIn, { productId: 'solo00001', name: 'home-solo', channel: APPROVER_CHANNEL });
+    const homeOf = async (user: string) => {
+      const before = standIn.homeView(user);
+      await app.driver.appHomeOpened(user);
+      return JSON.stringify((await waitFor(`home of ${user}`, () => (standIn.homeView(user) !== before ? standIn.homeView(user) : undefined))).blocks);
+    };
+    expect(await homeOf(APPROVER_2)).toContain(`"value":"${request.id}"`);
+    expect(await homeOf(APPROVER)).not.toContain(request.id);
+  });
+});
+
 describe('quorum', () => {
   it('quorum 2: "1 of 2" with who approved, a repeat approver is told and counted once, the second approver approves; one key, requester told', async () => {
     const keysBefore = ncp.emulator.inspect.keys().length;
