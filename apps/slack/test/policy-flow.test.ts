@@ -28,6 +28,7 @@ const POLICY = writePolicyFile({
   products: {
     pay1234567: { approvers: [PAY_A, PAY_B, PAY_C], quorum: 2, channel: PAY_CHANNEL },
     solo00001: { approvers: [APPROVER_2] },
+    short0001: { approvers: [APPROVER_2], ttl: '4h' },
   },
 });
 
@@ -68,6 +69,15 @@ describe('per-product approvers', () => {
     const ok = await app.driver.viewSubmission({ userId: APPROVER_2, view });
     expect(ok.text).toBe('');
     await waitFor('delivered', async () => ((await stateOf(request.id)) === 'delivered' ? true : undefined));
+  });
+});
+
+describe('product TTL', () => {
+  it("a product's shorter TTL sets the request's expiry, and its reminder waits for the last quarter instead of going out at once", async () => {
+    const { request } = await submitProductRequest(app, standIn, { productId: 'short0001', name: 'short-key', channel: APPROVER_CHANNEL });
+    expect(request.expiresAt - request.createdAt).toBe(4 * 3_600_000);
+    await app.slack.sweeper.runOnce();
+    expect((await app.store.listOutbox(request.id)).filter((x) => x.kind === 'remind')).toEqual([]);
   });
 });
 

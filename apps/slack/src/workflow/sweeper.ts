@@ -31,6 +31,9 @@ export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number 
         continue;
       }
       if (r.remindedAt !== undefined) continue;
+      // A product's policy may give a request a TTL shorter than the reminder lead time: never remind in the
+      // first three quarters of a request's life (a reminder at once would only be noise).
+      if (r.expiresAt - now > Math.min(ctx.config.reminderBeforeMs, Math.floor((r.expiresAt - r.createdAt) / 4))) continue;
       if ((await ctx.store.enqueue(r.id, [enqueueRemind(now)])) > 0) {
         reminded++;
         ctx.wake();

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SlackStandIn, StoredMessage } from '@apikey/slack-testkit';
+import { ruleFor } from '../../src/policy.ts';
 import type { KeyRequest } from '../../src/store/request-store.ts';
 import { enqueueApprovalMessage, enqueueNotify } from '../../src/workflow/context.ts';
 import { REQUESTER, waitFor, type AppInstance } from './harness.ts';
@@ -34,7 +35,7 @@ export async function submitProductRequest(
     justification: 'checkout service',
     productId: o.productId,
     createdAt: now,
-    expiresAt: now + 72 * 3_600_000,
+    expiresAt: now + ruleFor(app.slack.ctx.config.policy, o.productId).ttlMs,
   }, o.userId ?? REQUESTER, [enqueueApprovalMessage(now), enqueueNotify('pending', now)]);
   app.slack.ctx.wake();
   const message = await waitFor('approval message', () => messageIn(standIn, o.channel, request.id));
