@@ -8,7 +8,9 @@
 // the lowest CPU priority) runs the Slack stand-in, the NCP emulator and the driver, and does the timing.
 // Speed is measured, not asserted: the process exits 0 with its table unless something crashed.
 import { fork } from 'node:child_process';
-import { setPriority } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { setPriority, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fmt, percentile, waitFor } from './stats.ts';
 
@@ -126,15 +128,17 @@ async function main(): Promise<void> {
     }
   };
   const store = await openRequestStore({ dataDir: 'memory://' });
+  // Approving a paymentprt (PROTECTED) request also accepts its subscription, as a policy file says.
+  const policyPath = join(mkdtempSync(join(tmpdir(), 'apikey-bench-policy-')), 'policy.json');
+  writeFileSync(policyPath, JSON.stringify({ products: { paymentprt: { acceptSubscription: true } } }));
   const config = loadConfig({
     SLACK_BOT_TOKEN: ready.botToken, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: ready.slackUrl, PORT: '0', HOST: '127.0.0.1',
-    APIKEY_APPROVER_CHANNEL: CHANNEL, APIKEY_APPROVERS: APPROVER, LOG_LEVEL: 'warn',
+    APIKEY_APPROVER_CHANNEL: CHANNEL, APIKEY_APPROVERS: APPROVER, LOG_LEVEL: 'warn', APIKEY_POLICY: policyPath,
   });
   const logger = createLogger({ level: 'warn', secrets: [ready.botToken, SECRET] });
   const ncp = createApiGatewayClient({ credentials: { accessKey: 'SANDBOX_ACCESS_KEY', secretKey: 'SANDBOX_SECRET_KEY' }, endpoint: ready.ncpUrl, fetch: timedFetch });
   const app = createSlackApp({
     config, store, ncp, logger,
-    productPolicy: { requireProduct: () => false, acceptSubscription: (id) => id === 'paymentprt' },
   });
   const { port } = await app.start();
   child.send(port ?? 0);

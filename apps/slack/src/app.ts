@@ -17,7 +17,7 @@ import type { RequestStore } from './store/request-store.ts';
 import type { WorkflowContext } from './workflow/context.ts';
 import { createHeldResults } from './workflow/held-results.ts';
 import { createProductCatalogue } from './workflow/product-catalogue.ts';
-import { NO_PRODUCT_POLICY, type ProductPolicy } from './workflow/product-policy.ts';
+import { productPolicyOf } from './workflow/product-policy.ts';
 import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './workflow/outbox-worker.ts';
 import { describeFailure } from './workflow/describe-error.ts';
 import { createSweeper, type Sweeper } from './workflow/sweeper.ts';
@@ -33,8 +33,6 @@ export type SlackAppDeps = {
   outbox?: Omit<OutboxWorkerOptions, 'workerId'>;
   sweepIntervalMs?: number;
   approverCacheMs?: number;
-  /** The policy's product rules; without one a product is optional and subscriptions wait for their owner. */
-  productPolicy?: ProductPolicy;
   /** How long the product list for the request modal is cached (default 60 s). */
   productCacheMs?: number;
   /** Extra Web API client options (tests lower the timeout). */
@@ -130,7 +128,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       now,
       ...(deps.approverCacheMs !== undefined ? { cacheMs: deps.approverCacheMs } : {}),
     }),
-    policy: deps.productPolicy ?? NO_PRODUCT_POLICY,
+    policy: productPolicyOf(deps.config.policy),
     products: createProductCatalogue({ ncp: deps.ncp, logger, now, ...(deps.productCacheMs !== undefined ? { cacheMs: deps.productCacheMs } : {}) }),
     held: createHeldResults(),
     now,

@@ -114,11 +114,6 @@ export function allApprovers(policy: Policy): ApproverSet {
   return { users: [...users], groups: [...groups] };
 }
 
-/** Refusal text for a new request under `policy`, or undefined when the request may be stored. */
-export function productRequiredError(policy: Policy, productId: string | undefined): string | undefined {
-  return productId === undefined && policy.defaults.requireProduct ? 'Choose the product this key is for.' : undefined;
-}
-
 export type PolicyProblem = { variable: string; message: string };
 
 /** Reads and validates the policy file; every problem comes back, none thrown. */

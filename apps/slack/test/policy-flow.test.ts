@@ -155,7 +155,7 @@ describe('requireProduct', () => {
       await strict.driver.slashCommand({ userId: user, text: 'create strict-key' });
       await waitFor('request modal', () => standIn.views(user).find((v) => v.callback_id === 'apikey_create'));
       const sub = await strict.driver.viewSubmission({ userId: user, callbackId: 'apikey_create', values: { description: 'x', justification: 'needed' } });
-      expect(sub.errors?.product).toBe('Choose the product this key is for.');
+      expect(sub.errors?.product).toBe('Pick the product the key is for.');
       expect(await strict.store.listByRequester(standIn.teamId, user, 10)).toEqual([]);
     } finally {
       await strict.stop();

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
-import { allApprovers, policySchemaText, productRequiredError, ruleFor } from '../src/policy.ts';
+import { allApprovers, policySchemaText, ruleFor } from '../src/policy.ts';
+import { productPolicyOf } from '../src/workflow/product-policy.ts';
 
 const BASE = {
   SLACK_BOT_TOKEN: 'xoxb-1-abcdef',
@@ -28,7 +29,7 @@ function problemsOf(env: Record<string, string | undefined>): string[] {
   try {
     loadConfig(env);
   } catch (err) {
-    if (err instanceof ConfigError) return err.message.split('\n').slice(1).map((l) => l.trim());
+    if (err instanceof ConfigError) return err.problems.map((p) => `${p.variable}: ${p.message}`);
     throw err;
   }
   throw new Error('loadConfig accepted an invalid configuration');
@@ -72,8 +73,10 @@ describe('policy file', () => {
     expect(ruleFor(c.policy, 'maps00001')).toMatchObject({ approvers: { groups: ['S0PLATFORM'] }, ttlMs: 4 * 3_600_000, revoke: 'delete', quorum: 1 });
     expect(ruleFor(c.policy, undefined)).toBe(defaults);
     expect(allApprovers(c.policy)).toEqual({ users: ['U0ALICE', 'U0BOB'], groups: ['S0PLATFORM'] });
-    expect(productRequiredError(c.policy, undefined)).toMatch(/product/);
-    expect(productRequiredError(c.policy, 'pay1234567')).toBeUndefined();
+    // The request and approval flow read these two rules through productPolicyOf, from this same policy.
+    const rules = productPolicyOf(c.policy);
+    expect(rules.requireProduct()).toBe(true);
+    expect([rules.acceptSubscription('pay1234567'), rules.acceptSubscription('maps00001'), rules.acceptSubscription('other')]).toEqual([true, false, false]);
   });
 
   it('the file may supply the approvers and channel the environment leaves out; with neither, both variables are named', () => {

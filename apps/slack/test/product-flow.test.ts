@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackStandIn, StoredMessage } from '@apikey/slack-testkit';
 import { openRequestStore } from '../src/store/open-store.ts';
 import type { RequestStore } from '../src/store/request-store.ts';
-import type { ProductPolicy } from '../src/workflow/product-policy.ts';
 import {
   APPROVER,
   APPROVER_CHANNEL,
@@ -19,8 +18,11 @@ import {
   type AppInstance,
   type Ncp,
 } from './helpers/harness.ts';
+import { writePolicyFile } from './helpers/policy.ts';
 
-const ACCEPT_PAYMENTS: ProductPolicy = { requireProduct: () => true, acceptSubscription: (id) => id === 'paymentprt' };
+// A policy file (the app's one source for these rules): every request names a product, and approving one for
+// paymentprt (PROTECTED) also accepts its subscription.
+const ACCEPT_PAYMENTS = { APIKEY_POLICY: writePolicyFile({ defaults: { requireProduct: true }, products: { paymentprt: { acceptSubscription: true } } }) };
 
 let standIn: SlackStandIn;
 let ncp: Ncp;
@@ -142,7 +144,7 @@ describe('product suggestions (block_suggestion)', { timeout: 120_000 }, () => {
 
 describe('product in the request', { timeout: 120_000 }, () => {
   it('policy requireProduct: a request without a product is refused on the product field, nothing stored', async () => {
-    const a = await app({ productPolicy: ACCEPT_PAYMENTS });
+    const a = await app({ env: ACCEPT_PAYMENTS });
     const userId = requester();
     const view = await openModal(a, userId);
     const product = view.blocks.find((b) => (b as { block_id?: string }).block_id === 'product') as { optional?: boolean };
@@ -209,7 +211,7 @@ describe('approval with a product: create → subscribe → accept → deliver',
   });
 
   it('PROTECTED with policy acceptSubscription: approval also accepts it, the DM says it works now, the data plane answers 200', async () => {
-    const a = await app({ productPolicy: ACCEPT_PAYMENTS });
+    const a = await app({ env: ACCEPT_PAYMENTS });
     const userId = requester();
     const { message } = await submitRequest(a, standIn, { userId, name: 'prot-ok', product: 'paymentprt' });
     const dm = await approveAndWaitForDm(a, userId, message);
@@ -266,8 +268,8 @@ describe('approval with a product: create → subscribe → accept → deliver',
     const store: RequestStore = await openRequestStore({ dataDir: 'memory://' });
     try {
       // Enough attempts that the step is still being retried (not given up) when the process goes away.
-      const env = { APIKEY_MAX_ATTEMPTS: '100' };
-      const first = await startApp({ standIn, ncp, store, env, productPolicy: ACCEPT_PAYMENTS, workerId: 'crashing' });
+      const env = { ...ACCEPT_PAYMENTS, APIKEY_MAX_ATTEMPTS: '100' };
+      const first = await startApp({ standIn, ncp, store, env, workerId: 'crashing' });
       const userId = requester();
       const { request, message } = await submitRequest(first, standIn, { userId, name: 'crash-acc', product: 'paymentprt' });
       // Accept fails until the "crash": the request sits at the accept step with the key made and subscribed.
@@ -278,7 +280,7 @@ describe('approval with a product: create → subscribe → accept → deliver',
       await first.stop();
       ncp.emulator.setFaults(undefined);
       const from = ncp.emulator.inspect.requests().length;
-      const second = await app({ store, env, productPolicy: ACCEPT_PAYMENTS, workerId: 'restarted' });
+      const second = await app({ store, env, workerId: 'restarted' });
       const dm = await waitFor('key DM', () => standIn.dms(userId).find((m) => m.text?.includes('is ready')), 15_000);
       expect(dm.text).toContain('It works now.');
       const keys = ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'crash-acc');

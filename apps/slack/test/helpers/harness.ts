@@ -9,7 +9,6 @@ import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createMetrics } from '../../src/metrics.ts';
 import { openRequestStore } from '../../src/store/open-store.ts';
-import type { ProductPolicy } from '../../src/workflow/product-policy.ts';
 import type { KeyRequest, RequestStore } from '../../src/store/request-store.ts';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
@@ -63,7 +62,6 @@ export async function startApp(o: {
   workerId?: string;
   /** Outbox steps running at once (default: the worker's). */
   concurrency?: number;
-  productPolicy?: ProductPolicy;
   productCacheMs?: number;
 }): Promise<AppInstance> {
   const config = loadConfig({
@@ -108,7 +106,6 @@ export async function startApp(o: {
     outbox: { pollMs: 50, baseDelayMs: 50, maxDelayMs: 200, ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}) },
     sweepIntervalMs: 100,
     webApiTimeoutMs: 5_000,
-    ...(o.productPolicy !== undefined ? { productPolicy: o.productPolicy } : {}),
     ...(o.productCacheMs !== undefined ? { productCacheMs: o.productCacheMs } : {}),
   });
   const { port } = await slack.start();
