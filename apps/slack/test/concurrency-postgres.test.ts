@@ -29,7 +29,7 @@ const DB_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`);
 const CLICKERS = Array.from({ length: 20 }, (_, i) => `U0CLICK${String(i).padStart(2, '0')}`);
 const PRODUCT_CHANNEL = 'C0TESTCHAN';
 // Requests without a product follow the environment's approvers (the group); this product needs 2 of the group.
-const POLICY = writePolicyFile({ products: { pay1234567: { approvers: [GROUP], quorum: 2, channel: PRODUCT_CHANNEL } } });
+const POLICY = writePolicyFile({ products: { paymentprt: { approvers: [GROUP], quorum: 2, channel: PRODUCT_CHANNEL } } });
 
 let admin: ReturnType<typeof postgres>;
 let standIn: SlackStandIn;
@@ -98,7 +98,7 @@ describe('two replicas, one Postgres', () => {
 
 describe('quorum on two replicas, one Postgres', () => {
   it('a repeated approver counts once and is told so; of 11 simultaneous second approvers exactly one completes the quorum: one transition, one key, one keys DM', async () => {
-    const { request, message } = await submitProductRequest(appA, standIn, { productId: 'pay1234567', name: 'quorum-key', channel: PRODUCT_CHANNEL });
+    const { request, message } = await submitProductRequest(appA, standIn, { productId: 'paymentprt', name: 'quorum-key', channel: PRODUCT_CHANNEL });
     const [first, ...others] = CLICKERS.slice(0, 12) as [string, ...string[]];
 
     // Every modal is opened while the request is still pending (1 of 2), the first approver's second one too.

@@ -26,9 +26,9 @@ const PAY_C = 'U0PAYC';
 
 const POLICY = writePolicyFile({
   products: {
-    pay1234567: { approvers: [PAY_A, PAY_B, PAY_C], quorum: 2, channel: PAY_CHANNEL },
-    solo00001: { approvers: [APPROVER_2] },
-    short0001: { approvers: [APPROVER_2], ttl: '4h' },
+    paymentprt: { approvers: [PAY_A, PAY_B, PAY_C], quorum: 2, channel: PAY_CHANNEL },
+    weatherpub: { approvers: [APPROVER_2] },
+    draftinner: { approvers: [APPROVER_2], ttl: '4h' },
   },
 });
 
@@ -47,21 +47,21 @@ async function stateOf(id: string) {
 
 describe('per-product approvers', () => {
   it('refuses a defaults approver on a product whose policy names other approvers, at the button and at submit; nothing changes', async () => {
-    const { request, message } = await submitProductRequest(app, standIn, { productId: 'solo00001', name: 'solo-key', channel: APPROVER_CHANNEL });
+    const { request, message } = await submitProductRequest(app, standIn, { productId: 'weatherpub', name: 'solo-key', channel: APPROVER_CHANNEL });
     // The message mentions the product's approvers only.
     expect(messageText(message)).toContain(`<@${APPROVER_2}>`);
     expect(messageText(message)).not.toContain(`<@${APPROVER}>`);
 
     const click = await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
     expect(click.opened).toBe(false);
-    if (!click.opened) expect(click.notice).toContain('You are not an approver for product solo00001');
+    if (!click.opened) expect(click.notice).toContain('You are not an approver for product weatherpub');
     const deny = await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'deny', text: 'no' });
     expect(deny.opened).toBe(false);
 
     // A modal opened by the product's approver, submitted by the defaults approver (a forged submission).
     const view = await openApprove(APPROVER_2, message);
     const forged = await app.driver.viewSubmission({ userId: APPROVER, view });
-    expect(forged.errors?.comment).toContain('You are not an approver for product solo00001');
+    expect(forged.errors?.comment).toContain('You are not an approver for product weatherpub');
     expect(await stateOf(request.id)).toBe('pending');
     expect(await app.store.listApprovals(request.id)).toEqual([]);
     expect((await app.store.listAudit(request.id)).map((e) => e.type)).toEqual(['requested']);
@@ -74,7 +74,7 @@ describe('per-product approvers', () => {
 
 describe('product TTL', () => {
   it("a product's shorter TTL sets the request's expiry, and its reminder waits for the last quarter instead of going out at once", async () => {
-    const { request } = await submitProductRequest(app, standIn, { productId: 'short0001', name: 'short-key', channel: APPROVER_CHANNEL });
+    const { request } = await submitProductRequest(app, standIn, { productId: 'draftinner', name: 'short-key', channel: APPROVER_CHANNEL });
     expect(request.expiresAt - request.createdAt).toBe(4 * 3_600_000);
     await app.slack.sweeper.runOnce();
     expect((await app.store.listOutbox(request.id)).filter((x) => x.kind === 'remind')).toEqual([]);
@@ -83,7 +83,7 @@ describe('product TTL', () => {
 
 describe('App Home', () => {
   it("lists a product's pending request for that product's approvers only, not for a defaults approver", async () => {
-    const { request } = await submitProductRequest(app, standIn, { productId: 'solo00001', name: 'home-solo', channel: APPROVER_CHANNEL });
+    const { request } = await submitProductRequest(app, standIn, { productId: 'weatherpub', name: 'home-solo', channel: APPROVER_CHANNEL });
     const homeOf = async (user: string) => {
       const before = standIn.homeView(user);
       await app.driver.appHomeOpened(user);
@@ -97,7 +97,7 @@ describe('App Home', () => {
 describe('quorum', () => {
   it('quorum 2: "1 of 2" with who approved, a repeat approver is told and counted once, the second approver approves; one key, requester told', async () => {
     const keysBefore = ncp.emulator.inspect.keys().length;
-    const { request, message } = await submitProductRequest(app, standIn, { productId: 'pay1234567', name: 'pay-key', channel: PAY_CHANNEL });
+    const { request, message } = await submitProductRequest(app, standIn, { productId: 'paymentprt', name: 'pay-key', channel: PAY_CHANNEL });
     expect(messageIn(standIn, APPROVER_CHANNEL, request.id)).toBeUndefined();
 
     const first = await decideViaSlack(app, standIn, { userId: PAY_A, message, decision: 'approve', text: 'ok from payments' });
@@ -133,7 +133,7 @@ describe('quorum', () => {
 
   it('one deny denies a request that already has an approval; no key is created', async () => {
     const keysBefore = ncp.emulator.inspect.keys().length;
-    const { request, message } = await submitProductRequest(app, standIn, { productId: 'pay1234567', name: 'pay-denied', channel: PAY_CHANNEL });
+    const { request, message } = await submitProductRequest(app, standIn, { productId: 'paymentprt', name: 'pay-denied', channel: PAY_CHANNEL });
     const first = await decideViaSlack(app, standIn, { userId: PAY_A, message, decision: 'approve' });
     expect(first.opened && first.submission.text).toBe('');
     const deny = await decideViaSlack(app, standIn, { userId: PAY_C, message, decision: 'deny', text: 'not this quarter' });

@@ -19,7 +19,7 @@ export type KeyRequest = {
   apiKeyName: string;
   apiKeyDescription: string;
   justification: string;
-  productId?: string;            // the NCP product the key is for (optional unless policy requires one)
+  productId?: string;            // the NCP product the key is for (optional unless policy requires one; none: the policy's defaults govern it)
   productName?: string;          // its name as NCP gave it when requested (untrusted text: print through the escaping helpers)
   state: RequestState;
   version: number;               // bumped on every write; compare-and-set token
@@ -58,11 +58,6 @@ export type AuditEvent = {
   type: string;                  // 'requested' | 'approved' | 'denied' | 'expired' | 'key_created' | 'delivered' | 'delivery_failed' | 'creation_failed' | 'revealed' | 'reminded' | …
   detail?: Record<string, unknown>; // never secrets
 };
-
-/** The product a request is for, or undefined for a request without one (the policy's defaults govern it). */
-export function requestProductId(r: Pick<KeyRequest, 'productId'>): string | undefined {
-  return r.productId;
-}
 
 /** One approver's approval toward a request's quorum; (requestId, approverId) is unique. */
 export type Approval = { requestId: string; approverId: string; at: number; comment?: string };

@@ -3,7 +3,7 @@
 // transition; an approval is recorded toward the rule's quorum, and only the quorum-th distinct approval
 // moves the request to approved, so two approvers or two replicas never both act. The loser learns who decided.
 import { ruleFor } from '../policy.ts';
-import { requestProductId, type KeyRequest } from '../store/request-store.ts';
+import type { KeyRequest } from '../store/request-store.ts';
 import {
   enqueueApprovalMessage,
   enqueueCreateKey,
@@ -40,7 +40,7 @@ export function alreadyApprovedByYouMessage(count: number, quorum: number): stri
  * approvers of the request's product decide it (a product's list replaces the defaults').
  */
 export async function authoriseDecision(ctx: WorkflowContext, r: KeyRequest, userId: string, decision?: Decision): Promise<string | undefined> {
-  const productId = requestProductId(r);
+  const productId = r.productId;
   const rule = ruleFor(ctx.config.policy, productId);
   let approver: boolean;
   try {
@@ -100,7 +100,7 @@ async function approve(
   input: { userId: string; comment?: string },
 ): Promise<DecideResult> {
   const now = ctx.now();
-  const { quorum } = ruleFor(ctx.config.policy, requestProductId(request));
+  const { quorum } = ruleFor(ctx.config.policy, request.productId);
   // The requester hears of a quorum-approved request at once; with a quorum of 1 the keys DM follows anyway.
   const onApproved = [enqueueCreateKey(now), enqueueApprovalMessage(now), ...(quorum > 1 ? [enqueueNotify('approved', now)] : [])];
   const result = await ctx.store.recordApproval(

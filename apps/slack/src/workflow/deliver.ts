@@ -5,7 +5,7 @@
 // a crash or lease expiry does no harm beyond, at worst, a repeated message.
 import { listStageUrls, NotFoundError } from '@apikey/core';
 import { ruleFor } from '../policy.ts';
-import { requestProductId, type KeyRequest, type OutboxItem } from '../store/request-store.ts';
+import type { KeyRequest, OutboxItem } from '../store/request-store.ts';
 import { buildApprovalMessage } from '../views/approval-message.ts';
 import { approvedDm, type QuorumView } from '../views/quorum.ts';
 import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, type ProductAccess } from '../views/dms.ts';
@@ -169,7 +169,7 @@ export async function handleNotify(ctx: WorkflowContext, r: KeyRequest, item: Ou
 }
 
 async function quorumOf(ctx: WorkflowContext, r: KeyRequest): Promise<QuorumView> {
-  const { quorum } = ruleFor(ctx.config.policy, requestProductId(r));
+  const { quorum } = ruleFor(ctx.config.policy, r.productId);
   return { quorum, approvals: quorum > 1 ? await ctx.store.listApprovals(r.id) : [] };
 }
 
@@ -178,7 +178,7 @@ async function quorumOf(ctx: WorkflowContext, r: KeyRequest): Promise<QuorumView
  * sync with the request's state and its approvals toward the quorum.
  */
 export async function syncApprovalMessage(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
-  const rule = ruleFor(ctx.config.policy, requestProductId(r));
+  const rule = ruleFor(ctx.config.policy, r.productId);
   const message = buildApprovalMessage(r, {
     maxAttempts: ctx.config.maxAttempts,
     approverMentions: ctx.approvers.mentions(rule.approvers),

@@ -4,7 +4,7 @@
 // (its onceKey), so replicas never both post it, a failed post is retried like any other message, and
 // `remindedAt` is set only after Slack accepted the post.
 import { ruleFor } from '../policy.ts';
-import { requestProductId, type KeyRequest } from '../store/request-store.ts';
+import type { KeyRequest } from '../store/request-store.ts';
 import { buildReminderMessage } from '../views/approval-message.ts';
 import { enqueueRemind, type WorkflowContext } from './context.ts';
 import { expireRequest } from './decide.ts';
@@ -66,7 +66,7 @@ export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number 
 /** The `remind` outbox step: posts the reminder in the approval message's thread, then records it as sent. */
 export async function handleRemind(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
   if (r.state !== 'pending' || r.remindedAt !== undefined) return; // decided or expired meanwhile, or already sent
-  const rule = ruleFor(ctx.config.policy, requestProductId(r));
+  const rule = ruleFor(ctx.config.policy, r.productId);
   const message = buildReminderMessage(r, ctx.approvers.mentions(rule.approvers));
   await ctx.client.chat.postMessage({
     channel: r.approvalChannel ?? rule.channel,

@@ -2,7 +2,6 @@
 // queues key creation again (a key already created is reused, not created twice).
 import type { BoltApp, BlockAction, ButtonAction } from '../../bolt.ts';
 import { ruleFor } from '../../policy.ts';
-import { requestProductId } from '../../store/request-store.ts';
 import { RETRY_ACTION_ID } from '../../views/approval-message.ts';
 import { CLEAR_LAST_ERROR, enqueueApprovalMessage, enqueueCreateKey, type WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
@@ -18,7 +17,7 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
     };
     // The request's own approvers (its product's, when the policy names one) may retry it.
     const request = await ctx.store.getRequest(action.value ?? '');
-    const rule = ruleFor(ctx.config.policy, request !== undefined ? requestProductId(request) : undefined);
+    const rule = ruleFor(ctx.config.policy, request?.productId);
     const approver = await ctx.approvers.isApprover(user, rule.approvers).catch(() => false);
     if (!approver) {
       await tell('Only API key approvers can retry a failed request.');

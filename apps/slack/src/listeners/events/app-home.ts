@@ -2,7 +2,7 @@
 // Events are retried by Slack; publishing the same view twice is harmless, so no dedupe is needed.
 import type { BoltApp } from '../../bolt.ts';
 import { ruleFor } from '../../policy.ts';
-import { requestProductId, type KeyRequest } from '../../store/request-store.ts';
+import type { KeyRequest } from '../../store/request-store.ts';
 import { buildHomeView } from '../../views/home.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 
@@ -18,7 +18,7 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
     const now = ctx.now();
     // Only the requests this viewer may decide: a product's approvers replace the defaults' (group lookups are cached).
     const mayDecide = async (r: KeyRequest) =>
-      r.expiresAt > now && await ctx.approvers.isApprover(event.user, ruleFor(ctx.config.policy, requestProductId(r)).approvers).catch(() => false);
+      r.expiresAt > now && await ctx.approvers.isApprover(event.user, ruleFor(ctx.config.policy, r.productId).approvers).catch(() => false);
     const decidable = (await Promise.all(pending.map(async (r) => ((await mayDecide(r)) ? r : undefined)))).filter((r) => r !== undefined);
     await client.views.publish({
       user_id: event.user,
