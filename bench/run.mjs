@@ -18,6 +18,7 @@ const benches = [
   { name: 'Slack ack latency and approve-to-DM', file: 'bench/slack-ack.ts', cmd: process.execPath, args: tsx },
   // ~5 minutes at the default 500 requests (BENCH_LOAD_REQUESTS); needs Postgres on 127.0.0.1:5432.
   { name: 'Slack load: 500 approvals, two replicas, NCP at 10 req/s', file: 'bench/slack-load.ts', cmd: process.execPath, args: tsx },
+  { name: 'Slack approve-to-DM with products', file: 'bench/slack-products.ts', cmd: process.execPath, args: tsx },
 ];
 
 const only = process.argv.slice(2);

@@ -15,6 +15,7 @@ import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { fmt, percentile, waitFor } from './stats.ts';
 
 // 60 rounds, not fewer: the 50 requests of a round are delayed together when the machine hiccups, so a
 // pooled p99 over few rounds is set by one unlucky round (20 rounds swung 0.85–1.86× for the same code;
@@ -30,21 +31,6 @@ const APPROVER = 'U0APPROVER';
 type Ready = { type: 'ready'; slackUrl: string; botToken: string; ncpUrl: string };
 type Results = { type: 'results'; ours: number[]; bare: number[]; opened: number; openFailed: number; approve: number[] };
 
-function percentile(sorted: number[], p: number): number {
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i] ?? NaN;
-}
-const fmt = (n: number) => n.toFixed(1);
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('bench: timed out');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 
 /** A slash-command POST the slack process hands to the load process, and what comes back. */
 type Send = { id: number; url: string; headers: Record<string, string>; body: string };
@@ -271,7 +257,7 @@ async function main(): Promise<void> {
   console.log(`### Approve-to-DM latency (${APPROVALS} approvals, NCP emulator +100 ms fixed latency per call)\n`);
   console.log('| path | n | p50 ms | p99 ms | max ms | floor ms |');
   console.log('|---|---|---|---|---|---|');
-  console.log(`| approve submit → key DM posted | ${approve.length} | ${fmt(percentile(approve, 50))} | ${fmt(percentile(approve, 99))} | ${fmt(approve.at(-1)!)} | 300 (3 NCP calls × 100 ms: core's create POSTs with the request's marker, then PUTs the real description; delivery GETs the key) |`);
+  console.log(`| approve submit → key DM posted | ${approve.length} | ${fmt(percentile(approve, 50))} | ${fmt(percentile(approve, 99))} | ${fmt(approve.at(-1)!)} | 200 (2 NCP calls × 100 ms: core's create POSTs with the request's marker, then PUTs the real description; the DM uses the keys from that answer) |`);
 
   await ours.stop();
   await bare.stop();

@@ -5,6 +5,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiGatewayClient } from '@apikey/core';
 import { createApproverDirectory } from './approvers.ts';
+import { allApprovers } from './policy.ts';
 import { App, HTTPReceiver, SocketModeReceiver, type BoltApp, type LogLevel } from './bolt.ts';
 import { createHealthRoutes, type ReadinessState } from './health.ts';
 import type { SlackAppConfig } from './config.ts';
@@ -14,6 +15,9 @@ import type { AppLogger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import type { RequestStore } from './store/request-store.ts';
 import type { WorkflowContext } from './workflow/context.ts';
+import { createHeldResults } from './workflow/held-results.ts';
+import { createProductCatalogue } from './workflow/product-catalogue.ts';
+import { productPolicyOf } from './workflow/product-policy.ts';
 import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './workflow/outbox-worker.ts';
 import { describeFailure } from './workflow/describe-error.ts';
 import { createSweeper, type Sweeper } from './workflow/sweeper.ts';
@@ -29,6 +33,8 @@ export type SlackAppDeps = {
   outbox?: Omit<OutboxWorkerOptions, 'workerId'>;
   sweepIntervalMs?: number;
   approverCacheMs?: number;
+  /** How long the product list for the request modal is cached (default 60 s). */
+  productCacheMs?: number;
   /** Extra Web API client options (tests lower the timeout). */
   webApiTimeoutMs?: number;
   /** Shared with the NCP client's onEvent (main.ts); created here when absent. */
@@ -117,12 +123,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     ncp: deps.ncp,
     logger,
     approvers: createApproverDirectory({
-      users: config.approvers.users,
-      groups: config.approvers.groups,
+      ...allApprovers(config.policy),
       client: app.client,
       now,
       ...(deps.approverCacheMs !== undefined ? { cacheMs: deps.approverCacheMs } : {}),
     }),
+    policy: productPolicyOf(deps.config.policy),
+    products: createProductCatalogue({ ncp: deps.ncp, logger, now, ...(deps.productCacheMs !== undefined ? { cacheMs: deps.productCacheMs } : {}) }),
+    held: createHeldResults(),
     now,
     afterAck: createAfterAck({ incoming }),
     // Only called once a listener or the worker runs, by which time `worker` is set.

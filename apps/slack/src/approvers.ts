@@ -1,11 +1,14 @@
-// Who may decide: APIKEY_APPROVERS user ids, plus the members of its user groups (S…), resolved through
-// usergroups.users.list with a short cache so a burst of clicks costs one Web API call per group.
+// Who may decide: approver user ids, plus the members of user groups (S…), resolved through
+// usergroups.users.list with a short cache so a burst of clicks costs one Web API call per group. The
+// directory's own list is everyone who decides anything; a product's set (from the policy) narrows it.
 import type { WebClient } from './bolt.ts';
+import type { ApproverSet } from './policy.ts';
 
 export type ApproverDirectory = {
-  isApprover(userId: string): Promise<boolean>;
+  /** Is `userId` in `set` (default: the directory's own list), directly or through one of its groups? */
+  isApprover(userId: string, set?: ApproverSet): Promise<boolean>;
   /** Mention text for the approver message: `<@U…>` and `<!subteam^S…>`. */
-  mentions(): string;
+  mentions(set?: ApproverSet): string;
 };
 
 export function createApproverDirectory(opts: {
@@ -32,15 +35,15 @@ export function createApproverDirectory(opts: {
   };
 
   return {
-    async isApprover(userId) {
-      if (opts.users.includes(userId)) return true;
-      for (const group of opts.groups) {
+    async isApprover(userId, set = opts) {
+      if (set.users.includes(userId)) return true;
+      for (const group of set.groups) {
         if ((await members(group)).has(userId)) return true;
       }
       return false;
     },
-    mentions() {
-      return [...opts.users.map((u) => `<@${u}>`), ...opts.groups.map((g) => `<!subteam^${g}>`)].join(' ');
+    mentions(set = opts) {
+      return [...set.users.map((u) => `<@${u}>`), ...set.groups.map((g) => `<!subteam^${g}>`)].join(' ');
     },
   };
 }

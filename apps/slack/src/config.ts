@@ -3,6 +3,7 @@
 // name and reads as a sentence; nothing else in the app reads the environment.
 import { isSite, resolveCredentials, type ResolvedCredentials } from '@apikey/core';
 import { z } from 'zod';
+import { missingDefaults, readPolicyFile, resolvePolicy, type Policy } from './policy.ts';
 
 const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
@@ -64,8 +65,10 @@ const envSchema = z.object({
   PORT: z.string().trim().regex(/^\d+$/, 'must be a port number 0–65535').transform(Number)
     .refine((n) => n >= 0 && n <= 65_535, 'must be a port number 0–65535').default(3000),
   HOST: z.string().trim().min(1, 'must not be empty').optional(),
-  APIKEY_APPROVER_CHANNEL: z.string().trim().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C0123ABCD (not a #name)'),
-  APIKEY_APPROVERS: slackIdList,
+  // Optional here: a policy file may give the defaults instead (missingDefaults says when neither does).
+  APIKEY_APPROVER_CHANNEL: z.string().trim().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a channel id like C0123ABCD (not a #name)').optional(),
+  APIKEY_APPROVERS: slackIdList.optional(),
+  APIKEY_POLICY: z.string().trim().min(1, 'must not be empty').optional(),
   APIKEY_ALLOW_SELF_APPROVAL: booleanSchema.default(false),
   APIKEY_REQUEST_TTL: durationSchema.default(72 * 3_600_000),
   APIKEY_REMINDER_BEFORE: durationSchema.optional(),
@@ -97,6 +100,8 @@ export type SlackAppConfig = {
   /** How long SIGTERM may take to finish in-flight work before the process exits anyway. */
   shutdownTimeoutMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Approvers, channel, quorum and TTL per product; approverChannel/approvers/requestTtlMs are its defaults. */
+  policy: Policy;
 };
 
 export type ConfigProblem = { variable: string; message: string };
@@ -134,6 +139,10 @@ function slackProblems(cleaned: Cleaned): { config?: SlackAppConfig; problems: C
   if (cleaned.SLACK_APP_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined) {
     problems.push({ variable: 'SLACK_SIGNING_SECRET', message: 'is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)' });
   }
+  const policyFile = readPolicyFile(cleaned.APIKEY_POLICY);
+  problems.push(...policyFile.problems, ...missingDefaults(policyFile.file, {
+    approvers: cleaned.APIKEY_APPROVERS !== undefined, channel: cleaned.APIKEY_APPROVER_CHANNEL !== undefined,
+  }));
   if (!parsed.success) return { problems };
   const e = parsed.data;
   const reminderBeforeMs = e.APIKEY_REMINDER_BEFORE ?? Math.min(24 * 3_600_000, Math.floor(e.APIKEY_REQUEST_TTL / 4));
@@ -141,6 +150,7 @@ function slackProblems(cleaned: Cleaned): { config?: SlackAppConfig; problems: C
     problems.push({ variable: 'APIKEY_REMINDER_BEFORE', message: 'must be shorter than APIKEY_REQUEST_TTL' });
   }
   if (problems.length > 0) return { problems };
+  const policy = resolvePolicy(policyFile.file, { approvers: e.APIKEY_APPROVERS, channel: e.APIKEY_APPROVER_CHANNEL, ttlMs: e.APIKEY_REQUEST_TTL });
   return {
     problems,
     config: {
@@ -150,13 +160,10 @@ function slackProblems(cleaned: Cleaned): { config?: SlackAppConfig; problems: C
       slackApiUrl: e.SLACK_API_URL,
       port: e.PORT,
       host: e.HOST,
-      approverChannel: e.APIKEY_APPROVER_CHANNEL,
-      approvers: {
-        users: e.APIKEY_APPROVERS.filter((id) => !id.startsWith('S')),
-        groups: e.APIKEY_APPROVERS.filter((id) => id.startsWith('S')),
-      },
+      approverChannel: policy.defaults.channel,
+      approvers: { users: [...policy.defaults.approvers.users], groups: [...policy.defaults.approvers.groups] },
       allowSelfApproval: e.APIKEY_ALLOW_SELF_APPROVAL,
-      requestTtlMs: e.APIKEY_REQUEST_TTL,
+      requestTtlMs: policy.defaults.ttlMs,
       reminderBeforeMs,
       delivery: e.APIKEY_DELIVERY,
       maxAttempts: e.APIKEY_MAX_ATTEMPTS,
@@ -164,6 +171,7 @@ function slackProblems(cleaned: Cleaned): { config?: SlackAppConfig; problems: C
       dataDir: e.APIKEY_DATA_DIR,
       shutdownTimeoutMs: e.APIKEY_SHUTDOWN_TIMEOUT,
       logLevel: e.LOG_LEVEL,
+      policy,
     },
   };
 }

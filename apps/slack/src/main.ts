@@ -7,6 +7,7 @@ import { createApiGatewayClient, redact } from '@apikey/core';
 import { createNcpConnections } from '@apikey/core/adapter';
 import { createSlackApp } from './app.ts';
 import { ConfigError, loadEnvironment } from './config.ts';
+import type { Policy } from './policy.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { openRequestStore } from './store/open-store.ts';
@@ -14,7 +15,7 @@ import { openRequestStore } from './store/open-store.ts';
 const USAGE = `usage: main.ts [--check-config]
 
   (no flag)        start the Slack app (configuration from the environment; see docs/slack-setup.md)
-  --check-config   validate the environment, print a summary, exit 0 when it is usable and 1 when not
+  --check-config   validate the environment and the APIKEY_POLICY file, print a summary, exit 0 when it is usable and 1 when not
 `;
 
 // Start-up output is printed before the logger exists; it goes through the same redaction, with the
@@ -27,6 +28,15 @@ function printStartupError(message: string): void {
   console.error(redact(`apikey-slack: ${message}`, secrets));
 }
 
+/** One line on the validated policy: how many products have their own rule, and the defaults that differ from none. */
+function policySummary(policy: Policy): string {
+  const d = policy.defaults;
+  const parts = [policy.products.size === 0 ? 'no product rules (APIKEY_POLICY unset or without products)' : `${policy.products.size} product rule(s)`];
+  if (d.quorum > 1) parts.push(`default quorum ${d.quorum}`);
+  if (d.requireProduct) parts.push('every request must name a product');
+  return parts.join(', ');
+}
+
 function checkConfig(): number {
   try {
     const { config, ncp } = loadEnvironment(process.env);
@@ -37,6 +47,7 @@ function checkConfig(): number {
       `  store: ${config.databaseUrl !== undefined ? 'Postgres (DATABASE_URL)' : `embedded in ${config.dataDir}`}`,
       `  approvals: channel ${config.approverChannel}, ${approvers} approver id(s)${config.allowSelfApproval ? ', self-approval allowed' : ''}`,
       `  delivery: ${config.delivery}, requests expire after ${Math.round(config.requestTtlMs / 60_000)} min`,
+      `  policy: ${policySummary(config.policy)}`,
       `  NCP: site ${ncp.site}${ncp.endpoint !== undefined ? `, endpoint ${ncp.endpoint}` : ''}`,
       '  (offline check: the tokens, the database and NCP are not contacted)',
     ].join('\n'));

@@ -140,6 +140,17 @@ export function createMetrics(o: { store: RequestStore; now: () => number; prefi
           }
           return result;
         },
+        // The quorum-th approval moves the request pending → approved inside the store, so it counts as a
+        // transition and a decision here just like one made through transition().
+        async recordApproval(...a) {
+          const result = await timed('recordApproval', () => store.recordApproval(...a));
+          if (result.ok && result.approved) {
+            transitions.inc({ to: 'approved' });
+            decisions.inc({ decision: 'approved' });
+          }
+          return result;
+        },
+        listApprovals: (...a) => store.listApprovals(...a),
         updateRequest: (...a) => timed('updateRequest', () => store.updateRequest(...a)),
         claimDue(...a) {
           hooks?.onClaim?.();

@@ -1,5 +1,6 @@
 // Runs the real entry point (src/main.ts) as a child process — on Deno from main.test.ts, on Node from vitest —
-// against a Slack stand-in and NCP emulator started here, and drives create → approve → DM through it. Each
+// against a Slack stand-in and NCP emulator started here, and drives create → approve → DM through it, then
+// the product flow (suggestions, subscribe, a key the data plane accepts or refuses as the DM says). Each
 // check is a named step run through the caller's `step` (Deno's t.step, or the recorder below for vitest); a
 // failed step's error carries the app's output, and it stops the run unless later steps do not need it.
 // Node/Deno-neutral (no Deno global here): the host passes how to spawn the app.
@@ -7,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeSignature, createNcpEmulator, serve } from '@apikey/ncp-emulator';
+import { computeSignature, createNcpEmulator, sandboxCatalogue, serve } from '@apikey/ncp-emulator';
 import { createSlackDriver, type SlackStandIn, startSlackStandIn } from '@apikey/slack-testkit';
 import { localAppEnv } from '../scripts/local-env.ts';
 
@@ -104,7 +105,7 @@ export async function runMainE2E(o: { command: string; args: string[]; label?: s
 
   const dataDir = await mkdtemp(join(tmpdir(), 'apikey-slack-main-'));
   const standIn: SlackStandIn = await startSlackStandIn({ signingSecret: SIGNING_SECRET, botToken: BOT_TOKEN, channels: [CHANNEL] });
-  const emulator = createNcpEmulator({ credentials: [{ accessKey: NCP_ACCESS_KEY, secretKey: NCP_SECRET_KEY }] });
+  const emulator = createNcpEmulator({ credentials: [{ accessKey: NCP_ACCESS_KEY, secretKey: NCP_SECRET_KEY }], products: sandboxCatalogue() });
   const ncp = await serve({ emulator, port: 0, hostname: '127.0.0.1' });
   let app: AppProcess | undefined;
   try {
@@ -162,6 +163,39 @@ export async function runMainE2E(o: { command: string; args: string[]; label?: s
       keyValues.push(key.primaryKey, key.secondaryKey);
       assert(JSON.stringify(dm.blocks).includes(key.primaryKey) && JSON.stringify(dm.blocks).includes(key.secondaryKey), 'DM lacks the keys');
       assert(!dm.text?.includes(key.primaryKey) && !dm.text?.includes(key.secondaryKey), 'a key value in the notification text');
+    });
+
+    await step('product flow — suggestions, then PUBLIC works (data plane 200) and PROTECTED waits (401 "210")', async () => {
+      for (const [user, product, name] of [['U0REQ2', 'weatherpub', 'deno-pub'], ['U0REQ3', 'paymentprt', 'deno-prot']] as const) {
+        await driver.slashCommand({ userId: user, text: `create ${name}` });
+        const view = await waitFor('modal', () => standIn.views(user).find((v) => v.callback_id === 'apikey_create'));
+        const typed = await driver.blockSuggestion({ userId: user, view, blockId: 'product', value: product.slice(0, 3) });
+        assert(typed.problems.length === 0, `suggestions refused: ${typed.problems.join('; ')}`);
+        assert(typed.options.some((x) => x['value'] === product), `no ${product} among the suggestions`);
+        const sub = await driver.viewSubmission({ userId: user, view, values: { justification: 'smoke test', product } });
+        assert(sub.status === 200 && sub.text === '', `submission answered ${sub.status} ${sub.text}`);
+        const card = await waitFor('approval message', () => standIn.messages(CHANNEL).find((m) => m.text?.includes(name) && JSON.stringify(m.blocks).includes('"action_id":"approve"')));
+        assert(JSON.stringify(card.blocks).includes(`(\`${product}\`)`), 'approval message does not name the product');
+        const before = new Set(standIn.views('U0APP1').map((v) => v.id));
+        await driver.blockAction({ userId: 'U0APP1', actionId: 'approve', message: card });
+        const modal = await waitFor('approve modal', () => standIn.views('U0APP1').find((v) => !before.has(v.id) && v.callback_id === 'apikey_approve'));
+        await driver.viewSubmission({ userId: 'U0APP1', view: modal });
+        const dm = await waitFor('key DM', () => standIn.dms(user).find((m) => m.text?.includes('was approved')));
+        const key = emulator.inspect.keys().find((k) => k.apiKeyName === name);
+        assert(key !== undefined, 'no key in the emulator');
+        const url = /• `(http[^`]+)`/.exec(JSON.stringify(dm.blocks))?.[1];
+        assert(url !== undefined, 'no stage URL in the DM');
+        const call = await fetch(url, { headers: { 'x-ncp-apigw-api-key': key.primaryKey } });
+        if (product === 'weatherpub') {
+          assert(dm.text?.includes('It works now.'), `DM text: ${dm.text}`);
+          assert(call.status === 200, `data plane answered ${call.status}`);
+        } else {
+          assert(dm.text?.includes('waits for the product owner'), `DM text: ${dm.text}`);
+          const body = (await call.json()) as { error?: { errorCode?: string } };
+          assert(call.status === 401 && body.error?.errorCode === '210', `data plane answered ${call.status}`);
+        }
+        keyValues.push(key.primaryKey, key.secondaryKey);
+      }
     });
 
     await step('SIGTERM shuts down cleanly', async () => {

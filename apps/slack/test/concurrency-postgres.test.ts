@@ -1,6 +1,8 @@
 // Two replicas sharing one Postgres: 20 approvers submit "approve" at the same moment, spread over both app
 // instances. Exactly one wins the compare-and-set; NCP gets one key, the requester one DM, and every other
-// approver is told who decided. Runs against a throwaway database created on 127.0.0.1:5432 and dropped after.
+// approver is told who decided. Then a product with a quorum of 2: a repeated approver counts once and is told
+// so, and of 11 simultaneous second approvers exactly one completes the quorum. Runs against a throwaway
+// database created on 127.0.0.1:5432 and dropped after.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import postgres from 'postgres';
 import type { SlackStandIn, StoredView } from '@apikey/slack-testkit';
@@ -19,11 +21,15 @@ import {
   type AppInstance,
   type Ncp,
 } from './helpers/harness.ts';
+import { messageAt, messageText, submitProductRequest, writePolicyFile } from './helpers/policy.ts';
 
 const ADMIN_URL = process.env.APIKEY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const DB_NAME = `apikey_slack_conc_${process.pid}_${Date.now().toString(36)}`;
 const DB_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`);
 const CLICKERS = Array.from({ length: 20 }, (_, i) => `U0CLICK${String(i).padStart(2, '0')}`);
+const PRODUCT_CHANNEL = 'C0TESTCHAN';
+// Requests without a product follow the environment's approvers (the group); this product needs 2 of the group.
+const POLICY = writePolicyFile({ products: { paymentprt: { approvers: [GROUP], quorum: 2, channel: PRODUCT_CHANNEL } } });
 
 let admin: ReturnType<typeof postgres>;
 let standIn: SlackStandIn;
@@ -41,9 +47,9 @@ beforeAll(async () => {
   ncp = await startNcp();
   storeA = await openRequestStore({ databaseUrl: DB_URL });
   storeB = await openRequestStore({ databaseUrl: DB_URL });
-  appA = await startApp({ standIn, ncp, store: storeA, workerId: 'replica-a' });
-  appB = await startApp({ standIn, ncp, store: storeB, workerId: 'replica-b' });
-}, 60_000);
+  appA = await startApp({ standIn, ncp, store: storeA, workerId: 'replica-a', env: { APIKEY_POLICY: POLICY } });
+  appB = await startApp({ standIn, ncp, store: storeB, workerId: 'replica-b', env: { APIKEY_POLICY: POLICY } });
+}, 120_000);
 
 afterAll(async () => {
   await appA?.stop();
@@ -87,5 +93,43 @@ describe('two replicas, one Postgres', () => {
     expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'contended-key')).toHaveLength(1);
     expect(standIn.dms(REQUESTER).filter((m) => m.text?.includes('"contended-key" was approved'))).toHaveLength(1);
     expect((await storeA.listAudit(request.id)).filter((e) => e.type === 'approved')).toHaveLength(1);
+  });
+});
+
+describe('quorum on two replicas, one Postgres', () => {
+  it('a repeated approver counts once and is told so; of 11 simultaneous second approvers exactly one completes the quorum: one transition, one key, one keys DM', async () => {
+    const { request, message } = await submitProductRequest(appA, standIn, { productId: 'paymentprt', name: 'quorum-key', channel: PRODUCT_CHANNEL });
+    const [first, ...others] = CLICKERS.slice(0, 12) as [string, ...string[]];
+
+    // Every modal is opened while the request is still pending (1 of 2), the first approver's second one too.
+    const firstView = await clickForView(appA, standIn, { userId: first, actionId: 'approve', message });
+    const repeatView = await clickForView(appB, standIn, { userId: first, actionId: 'approve', message });
+    const views: StoredView[] = [];
+    for (const [i, user] of others.entries()) views.push(await clickForView(i % 2 === 0 ? appA : appB, standIn, { userId: user, actionId: 'approve', message }));
+    expect(await appA.driver.viewSubmission({ userId: first, view: firstView })).toMatchObject({ status: 200, text: '' });
+    expect(await storeB.getRequest(request.id)).toMatchObject({ state: 'pending' });
+
+    const [repeat, ...results] = await Promise.all([
+      appB.driver.viewSubmission({ userId: first, view: repeatView }),
+      ...views.map((view, i) => (i % 2 === 0 ? appA : appB).driver.viewSubmission({ userId: others[i]!, view })),
+    ]);
+    const winners = results.filter((r) => r.text === '');
+    expect(winners).toHaveLength(1);
+    const decided = await storeB.getRequest(request.id);
+    const winner = decided?.decidedBy;
+    expect(others).toContain(winner);
+    for (const r of results.filter((x) => x.text !== '')) expect(r.errors?.comment).toBe(`Already approved by <@${winner}>.`);
+    // Either refused as a repeat (it ran before the quorum closed) or as already decided (after): never counted.
+    expect(repeat?.errors?.comment).toMatch(/^(You already approved this request \(1 of 2 approvals\)|Already approved by <@)/);
+    expect((await storeA.listApprovals(request.id)).map((a) => a.approverId).sort()).toEqual([first, winner].sort());
+
+    await waitFor('delivered', async () => ((await storeA.getRequest(request.id))?.state === 'delivered' ? true : undefined), 20_000);
+    await new Promise((r) => setTimeout(r, 500)); // room for a duplicate to (wrongly) appear
+    expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'quorum-key')).toHaveLength(1);
+    const dms = standIn.dms(REQUESTER);
+    expect(dms.filter((m) => m.text?.includes('"quorum-key" was approved'))).toHaveLength(1);
+    expect(dms.filter((m) => m.text?.includes('"quorum-key" has all 2 approvals'))).toHaveLength(1);
+    expect((await storeA.listAudit(request.id)).filter((e) => e.type === 'approved')).toHaveLength(1);
+    await waitFor('message names both approvers', () => messageText(messageAt(standIn, message)).includes(`Approved by <@${first}>, <@${winner}>`) || undefined);
   });
 });

@@ -133,10 +133,10 @@ describe('entry point on Node', () => {
     expect(res.stderr).toContain('NCLOUD_ACCESS_KEY');
   });
 
-  it('serves /healthz, completes create → approve → DM, exits 0 on SIGTERM, and writes no secret', async () => {
+  it('serves /healthz, completes create → approve → DM and the product flow, exits 0 on SIGTERM, and writes no secret', async () => {
     const { results } = await runMainE2E({ command: process.execPath, args: ['--import', 'tsx', 'apps/slack/src/main.ts'], label: 'node' });
     // A failed step's error carries the app's output.
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results).toHaveLength(4);
+    expect(results).toHaveLength(5);
   }, 180_000);
 });

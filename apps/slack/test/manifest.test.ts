@@ -48,16 +48,16 @@ describe.each(['manifest.json', 'manifest.socket.json'])('%s', (file) => {
   });
 
   it(file === 'manifest.json'
-    ? 'sends the command, events and interactivity to /slack/events over HTTP'
+    ? 'sends the command, events, interactivity and the options load URL (product select) to /slack/events over HTTP'
     : 'turns Socket Mode on and carries no request URL (Slack ignores them there)', async () => {
     const m = JSON.parse(await readFile(join(ROOT, file), 'utf8'));
-    const urls = [m.features.slash_commands[0].url, m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url];
+    const urls = [m.features.slash_commands[0].url, m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url, m.settings.interactivity.message_menu_options_url];
     if (file === 'manifest.json') {
       expect(m.settings.socket_mode_enabled).toBe(false);
       for (const url of urls) expect(new URL(url).pathname).toBe('/slack/events');
     } else {
       expect(m.settings.socket_mode_enabled).toBe(true);
-      expect(urls).toEqual([undefined, undefined, undefined]);
+      expect(urls).toEqual([undefined, undefined, undefined, undefined]);
     }
   });
 });
@@ -69,6 +69,7 @@ describe('the two manifests', () => {
       for (const cmd of c.features.slash_commands) delete cmd.url;
       delete c.settings.event_subscriptions.request_url;
       delete c.settings.interactivity.request_url;
+      delete c.settings.interactivity.message_menu_options_url;
       delete c.settings.socket_mode_enabled;
       delete c.display_information.name;
       delete c.features.bot_user.display_name;

@@ -36,8 +36,9 @@ describe('request modal', () => {
   it('opens with the name pre-filled from the command text and the stable block ids', async () => {
     await app.driver.slashCommand({ userId: 'U0PREFILL', text: 'create  payments-api ' });
     const view = await waitFor('modal', () => standIn.views('U0PREFILL').find((v) => v.callback_id === 'apikey_create'));
-    const blocks = view.blocks as { block_id: string; element: { action_id: string; initial_value?: string } }[];
-    expect(blocks.map((b) => b.block_id)).toEqual(['name', 'description', 'justification']);
+    const blocks = view.blocks as { block_id: string; element: { type: string; action_id: string; initial_value?: string } }[];
+    expect(blocks.map((b) => b.block_id)).toEqual(['name', 'description', 'justification', 'product']);
+    expect(blocks[3]?.element.type).toBe('external_select');
     expect(blocks.every((b) => b.element.action_id === 'value')).toBe(true);
     expect(blocks[0]?.element.initial_value).toBe('payments-api');
   });

@@ -3,7 +3,7 @@
 // step that outlasts APIKEY_SHUTDOWN_TIMEOUT is left leased in the store and the process still exits in time.
 // --check-config validates without starting.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,5 +155,27 @@ describe('--check-config', () => {
     }
     expect(res.stderr).not.toContain('NCLOUD_SECRET_KEY');
     expect(res.stderr).not.toContain('topsecret');
+  });
+
+  it('checks the APIKEY_POLICY file too: a good one is summarised, a bad one exits 1 naming each problem by its place', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'apikey-check-policy-'));
+    try {
+      const good = join(dir, 'good.json');
+      await writeFile(good, JSON.stringify({ defaults: { requireProduct: true }, products: { paymentprt: { quorum: 2, approvers: ['U0A', 'U0B'] } } }));
+      const ok = check(env({ SLACK_API_URL: 'http://127.0.0.1:9/api/', APIKEY_POLICY: good }));
+      expect(ok.status).toBe(0);
+      expect(ok.stdout).toContain('policy: 1 product rule(s), every request must name a product');
+
+      const bad = join(dir, 'bad.json');
+      await writeFile(bad, JSON.stringify({ products: { paymentprt: { quorum: 0 }, weatherpub: { quorum: 3, approvers: ['U0A'] } } }));
+      const res = check(env({ APIKEY_POLICY: bad, NCLOUD_SITE: 'mars' }));
+      expect(res.status).toBe(1);
+      expect(res.stderr).toContain('APIKEY_POLICY products.paymentprt.quorum');
+      expect(res.stderr).toContain('APIKEY_POLICY products.weatherpub.quorum');
+      expect(res.stderr).toContain('NCLOUD_SITE must be');
+      expect(check(env({ APIKEY_POLICY: join(dir, 'missing.json') })).stderr).toContain('APIKEY_POLICY cannot read');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,7 +10,7 @@ import { openRequestStore } from '../src/store/open-store.ts';
 import { createPgliteExecutor } from '../src/store/pglite-executor.ts';
 import { createPostgresExecutor } from '../src/store/postgres-executor.ts';
 import type { KeyRequest, NewKeyRequest, OutboxItem, RequestStore } from '../src/store/request-store.ts';
-import { migrate } from '../src/store/schema.ts';
+import { migrate, migrations, SCHEMA_VERSION } from '../src/store/schema.ts';
 import type { SqlExecutor } from '../src/store/sql-executor.ts';
 import { createSqlRequestStore } from '../src/store/sql-request-store.ts';
 
@@ -106,7 +106,7 @@ describe.each(backends)('RequestStore on $name', (backend) => {
   beforeEach(async () => {
     await h.raw.transaction(async (tx) => {
       await tx.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate`);
-      await tx.query(`TRUNCATE outbox, audit_events, requests`);
+      await tx.query(`TRUNCATE approvals, outbox, audit_events, requests`);
       await tx.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate`);
     });
   });
@@ -253,6 +253,79 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       await expect(store.transition(r.id, 'pending', 'approved', { state: 'delivered' } as never)).rejects.toThrow(/'state' cannot be changed/);
       await expect(store.transition(r.id, 'pending', 'approved', { attempts: 'x' } as never)).rejects.toThrow(/attempts must be an integer/);
       expect(await store.getRequest(r.id)).toEqual(r);
+    });
+  });
+
+  describe('approvals toward a quorum', () => {
+    const APPROVED = [{ kind: 'create_key' as const, payload: {}, notBefore: T0 }];
+    const RECORDED = [{ kind: 'update_approval_message' as const, payload: {}, notBefore: T0 }];
+
+    it('stores the product id a request is for', async () => {
+      const r = await store.createRequest(newRequest({ productId: 'pay1234567' }), 'U_REQ');
+      expect(r.productId).toBe('pay1234567');
+      expect(await h.b.getRequest(r.id)).toMatchObject({ productId: 'pay1234567' });
+      expect((await store.createRequest(newRequest(), 'U_REQ')).productId).toBeUndefined();
+    });
+
+    it('counts distinct approvers; the quorum-th approval moves pending → approved with its outbox items', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const first = await store.recordApproval({ requestId: r.id, approverId: 'U_A', at: T0 + 1, quorum: 2, comment: 'fine by me' }, APPROVED, RECORDED);
+      expect(first).toMatchObject({ ok: true, approved: false, request: { state: 'pending', version: 2 }, approvals: [{ approverId: 'U_A', at: T0 + 1, comment: 'fine by me' }] });
+      const again = await h.b.recordApproval({ requestId: r.id, approverId: 'U_A', at: T0 + 2, quorum: 2 }, APPROVED, RECORDED);
+      expect(again).toMatchObject({ ok: false, reason: 'already_approved', current: { state: 'pending' } });
+      expect(again.approvals).toHaveLength(1);
+      const second = await h.b.recordApproval({ requestId: r.id, approverId: 'U_B', at: T0 + 3, quorum: 2 }, APPROVED, RECORDED);
+      expect(second).toMatchObject({ ok: true, approved: true, request: { state: 'approved', decidedBy: 'U_B', decidedAt: T0 + 3 } });
+      expect(second.approvals.map((a) => a.approverId)).toEqual(['U_A', 'U_B']);
+      const late = await store.recordApproval({ requestId: r.id, approverId: 'U_C', at: T0 + 4, quorum: 2 }, APPROVED, RECORDED);
+      expect(late).toMatchObject({ ok: false, reason: 'not_pending', current: { state: 'approved' } });
+      expect((await store.listAudit(r.id)).map((e) => [e.type, e.actor, e.detail])).toEqual([
+        ['requested', 'U_REQ', undefined],
+        ['approval_recorded', 'U_A', { approvals: 1, quorum: 2, comment: 'fine by me' }],
+        ['approved', 'U_B', { approvals: 2, quorum: 2 }],
+      ]);
+      expect((await store.listOutbox(r.id)).map((x) => x.kind)).toEqual(['update_approval_message', 'create_key']);
+      expect(await store.listApprovals(r.id)).toHaveLength(2);
+    });
+
+    it('a quorum of one approves on the first approval', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      expect(await store.recordApproval({ requestId: r.id, approverId: 'U_A', at: T0, quorum: 1 }, APPROVED, RECORDED))
+        .toMatchObject({ ok: true, approved: true, request: { state: 'approved', decidedBy: 'U_A' } });
+    });
+
+    it('records nothing on a denied or missing request', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.transition(r.id, 'pending', 'denied', { decidedBy: 'U_X' });
+      expect(await store.recordApproval({ requestId: r.id, approverId: 'U_A', at: T0, quorum: 2 }, APPROVED, RECORDED))
+        .toMatchObject({ ok: false, reason: 'not_pending', current: { state: 'denied' }, approvals: [] });
+      expect(await store.recordApproval({ requestId: 'req_missing', approverId: 'U_A', at: T0, quorum: 2 }, APPROVED, RECORDED))
+        .toMatchObject({ ok: false, reason: 'not_pending', current: undefined });
+      expect(await count(h.raw, 'approvals')).toBe(0);
+    });
+
+    it('20 concurrent approvals (5 approvers, each 4 times, over two store instances) with quorum 3: exactly one approves, each approver counted once', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+        (i % 2 === 0 ? h.a : h.b).recordApproval({ requestId: r.id, approverId: `U_APP${i % 5}`, at: T0 + i, quorum: 3 }, APPROVED, RECORDED)));
+      expect(results.filter((x) => x.ok && x.approved)).toHaveLength(1);
+      expect(results.filter((x) => x.ok && !x.approved)).toHaveLength(2);
+      const approvals = await store.listApprovals(r.id);
+      expect(approvals).toHaveLength(3);
+      expect(new Set(approvals.map((a) => a.approverId)).size).toBe(3);
+      expect(await store.getRequest(r.id)).toMatchObject({ state: 'approved' });
+      expect((await store.listOutbox(r.id)).filter((x) => x.kind === 'create_key')).toHaveLength(1);
+      expect((await store.listAudit(r.id)).filter((e) => e.type === 'approved')).toHaveLength(1);
+    });
+
+    it('an approval racing a deny: either the deny wins and nothing is approved, or the approval lands first and the deny still denies', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const [approval, deny] = await Promise.all([
+        h.a.recordApproval({ requestId: r.id, approverId: 'U_A', at: T0, quorum: 1 }, APPROVED, RECORDED),
+        h.b.transition(r.id, 'pending', 'denied', { decidedBy: 'U_D' }),
+      ]);
+      expect([approval.ok, deny.ok].filter(Boolean)).toHaveLength(1);
+      expect((await store.getRequest(r.id))?.state).toBe(approval.ok ? 'approved' : 'denied');
     });
   });
 
@@ -566,18 +639,28 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       expect(names.filter((n) => /primary|secondary|secret|token|signature|password/i.test(n))).toEqual([]);
     });
 
+    it('keeps the product a request names (id and NCP\'s name), and none when it names none', async () => {
+      const withProduct = await store.createRequest({ ...newRequest(), productId: 'weatherpub', productName: 'weather <b>' }, 'U_REQ');
+      expect(await store.getRequest(withProduct.id)).toMatchObject({ productId: 'weatherpub', productName: 'weather <b>' });
+      const without = await store.createRequest(newRequest(), 'U_REQ');
+      const read = await store.getRequest(without.id);
+      expect(read?.productId).toBeUndefined();
+      expect(read?.productName).toBeUndefined();
+      await expect(store.createRequest({ ...newRequest(), productId: '' }, 'U_REQ')).rejects.toThrow(/productId must be a non-empty string/);
+    });
+
     it('re-running the migrations changes nothing', async () => {
       const r = await store.createRequest(newRequest(), 'U_REQ');
       await migrate(h.raw);
       await migrate(h.raw);
       expect(await store.getRequest(r.id)).toEqual(r);
-      expect(await h.raw.query(`SELECT version FROM schema_version ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
+      expect(await h.raw.query(`SELECT version FROM schema_version ORDER BY version`)).toEqual(migrations.map((m) => ({ version: m.version })));
     });
 
     it('refuses to run against a database migrated by a newer app', async () => {
       await h.raw.query(`INSERT INTO schema_version (version, applied_at) VALUES (99, 0)`);
       try {
-        await expect(migrate(h.raw)).rejects.toThrow(/schema version 99 is newer than this app supports \(2\)/);
+        await expect(migrate(h.raw)).rejects.toThrow(`schema version 99 is newer than this app supports (${SCHEMA_VERSION})`);
       } finally {
         await h.raw.query(`DELETE FROM schema_version WHERE version = 99`);
       }

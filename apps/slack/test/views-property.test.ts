@@ -3,12 +3,13 @@
 // validator (so an approve/deny modal always opens), no cut splits an entity, and nothing can ping anyone.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateMessageBlocks, validateView } from '@apikey/slack-testkit';
+import { validateMessageBlocks, validateOptionsResponse, validateView } from '@apikey/slack-testkit';
 import { mrkdwnTexts } from './helpers/mrkdwn-texts.ts';
 import type { KeyRequest, RequestState } from '../src/store/request-store.ts';
 import { buildApprovalMessage, buildReminderMessage } from '../src/views/approval-message.ts';
 import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../src/views/decision-modals.ts';
-import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, revealedDm, revealModal } from '../src/views/dms.ts';
+import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, revealedDm, revealModal, type ProductAccess } from '../src/views/dms.ts';
+import { productOptions } from '../src/listeners/options/product-suggestions.ts';
 import { cutMrkdwn, escapeMrkdwn, ncpText, userText } from '../src/views/format.ts';
 import { helpMessage, requestListMessage } from '../src/views/help.ts';
 import { buildHomeView } from '../src/views/home.ts';
@@ -27,7 +28,11 @@ const request = fc.record({
   decisionComment: fc.option(hostile(1200), { nil: undefined }),
   lastError: fc.option(hostile(1500), { nil: undefined }),
   apiKeyId: fc.option(hostile(40), { nil: undefined }),
-}).map((f): KeyRequest => ({
+  productId: fc.option(hostile(40).filter((x) => x.length > 0), { nil: undefined }),
+  productName: fc.option(hostile(300), { nil: undefined }),
+  status: fc.option(fc.oneof(fc.constantFrom('ACCEPTED', 'REQUEST'), hostile(30)), { nil: undefined }),
+  urls: fc.array(hostile(400), { maxLength: 14 }),
+}).map((f): KeyRequest & { access: ProductAccess } => ({
   id: 'req_abcdefghijklmnopqrst',
   teamId: 'T1',
   requesterId: 'U0REQ1',
@@ -44,6 +49,9 @@ const request = fc.record({
   ...(f.decisionComment !== undefined ? { decisionComment: f.decisionComment } : {}),
   ...(f.lastError !== undefined ? { lastError: f.lastError } : {}),
   ...(f.apiKeyId !== undefined ? { apiKeyId: f.apiKeyId } : {}),
+  ...(f.productId !== undefined ? { productId: f.productId } : {}),
+  ...(f.productName !== undefined ? { productName: f.productName } : {}),
+  access: { status: f.status, urls: f.urls },
 }));
 
 const KEY = { apiKeyId: 'abcdef1234', primaryKey: 'P'.repeat(40), secondaryKey: 'S'.repeat(40) };
@@ -56,12 +64,21 @@ function expectSafeMrkdwn(text: string): void {
 }
 
 describe('Block Kit builders over hostile text', () => {
+  it('product suggestions from hostile NCP names stay within Slack\'s limits, with control characters shown, never acted on', () => {
+    const product = fc.record({ productId: fc.stringMatching(/^[a-z0-9]{10}$/), productName: hostile(200), own: fc.boolean(), access: fc.constantFrom('PUBLIC', 'PROTECTED') });
+    fc.assert(fc.property(fc.array(product, { maxLength: 130 }), hostile(5), (products, typed) => {
+      const options = productOptions(products, typed);
+      expect(validateOptionsResponse({ options })).toEqual([]);
+      for (const o of options) expect(o.text.text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }), { numRuns: 100 });
+  });
+
   it('every message is valid and safe', () => {
     fc.assert(fc.property(request, (r) => {
       const messages = [
         buildApprovalMessage(r, { maxAttempts: 6, approverMentions: '<@U0APP1> <!subteam^S0GROUP>' }),
         buildReminderMessage(r, '<@U0APP1>'),
-        pendingDm(r), deniedDm(r), expiredDm(r), keysDm(r, KEY), revealDm(r), revealedDm(r, 1_700_000_200_000),
+        pendingDm(r), deniedDm(r), expiredDm(r), keysDm(r, KEY), keysDm(r, KEY, r.access), revealDm(r), revealDm(r, r.access), revealedDm(r, 1_700_000_200_000),
         requestListMessage(Array.from({ length: 40 }, () => r)),
         helpMessage(r.apiKeyName.repeat(50)),
       ];

@@ -146,6 +146,7 @@ export {
   type RetryOptions,
   type CallOptions,
   type ProductMethods,
+  listStageUrls,
   stageInvokeUrl,
   createKeyForProducts,
   resolveProducts,

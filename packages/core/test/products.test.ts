@@ -10,6 +10,7 @@ import {
   createApiGatewayClient,
   createKeyForProducts,
   CREATE_MARKER_PREFIX,
+  listStageUrls,
   stageInvokeUrl,
   type ApiGatewayClient,
   type ApiKeyError,
@@ -87,6 +88,12 @@ describe('product methods against the emulator', () => {
     assert.equal(url, `${stages.host}/forecast/v1/`);
     assert.equal(stageInvokeUrl('abcdefghij.apigw.ntruss.com', 'my api', 'v1'), 'https://abcdefghij.apigw.ntruss.com/my%20api/v1/');
     assert.equal((await fetch(url)).status, 401, 'no key header, no entry');
+  });
+
+  it('listStageUrls gives every stage URL of an own product; another account\'s product is not listable (404); an API without stages adds none', async () => {
+    assert.deepEqual(await listStageUrls(client, 'weatherpub'), [`${new URL(served.url).origin}/gateway/weatherpub/forecast/v1/`]);
+    assert.deepEqual(await listStageUrls(client, 'draftinner'), []);
+    await assert.rejects(listStageUrls(client, 'mapsothers'), (e: ApiKeyError) => e.code === 'ERR_APIKEY_NOT_FOUND');
   });
 
   it('usage plans: the account search iterates with limits; per-stage plans need a stage and honour associated', async () => {

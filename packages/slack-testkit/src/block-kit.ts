@@ -134,6 +134,15 @@ function checkElement(ctx: Ctx, el: unknown, pointer: string, allowed: 'interact
     case 'multi_static_select':
       if (el['option_groups'] === undefined) checkOptions(ctx, el['options'], `${pointer}/options`, 1, 100);
       break;
+    case 'external_select':
+    case 'multi_external_select': {
+      // Options come from the app's block_suggestion answers; the element itself carries none.
+      if (el['placeholder'] !== undefined) checkText(ctx, el['placeholder'], `${pointer}/placeholder`, LIMITS.placeholder, { plainOnly: true });
+      const q = el['min_query_length'];
+      if (q !== undefined && (typeof q !== 'number' || !Number.isInteger(q) || q < 0)) err(ctx, 'must be a non-negative integer', `${pointer}/min_query_length`);
+      if (el['options'] !== undefined || el['option_groups'] !== undefined) err(ctx, 'external selects take no options (they come from block_suggestion)', pointer);
+      break;
+    }
     case 'radio_buttons':
       checkOptions(ctx, el['options'], `${pointer}/options`, 1, 10);
       break;
@@ -258,6 +267,43 @@ export function blocksTextLength(v: unknown): number {
 export function validateMessageBlocks(blocks: unknown): string[] {
   const ctx: Ctx = { errors: [], surface: 'message' };
   checkBlocks(ctx, blocks, '/blocks', LIMITS.messageBlocks);
+  return ctx.errors;
+}
+
+/**
+ * Problems with an answer to `block_suggestion` (the ack body): a JSON object with `options` (or `option_groups`
+ * with a plain_text `label` of ≤ 75 characters each), at most 100 of them, each option's text ≤ 75 characters and
+ * its value ≤ 75 (Slack's sources give 75 and 150; the stricter one is enforced so an app satisfies both).
+ */
+export function validateOptionsResponse(body: unknown): string[] {
+  const ctx: Ctx = { errors: [], surface: 'modal' };
+  if (!isObj(body)) return ['must provide a JSON object with options or option_groups [json-pointer:/]'];
+  const checkValues = (options: unknown, pointer: string) => {
+    if (!Array.isArray(options)) return;
+    options.forEach((o, i) => {
+      if (isObj(o) && typeof o['value'] === 'string' && o['value'].length > 75) err(ctx, 'must be at most 75 characters', `${pointer}/${i}/value`);
+      if (isObj(o) && o['description'] !== undefined) checkText(ctx, o['description'], `${pointer}/${i}/description`, LIMITS.optionText, { plainOnly: true });
+    });
+  };
+  if (body['option_groups'] !== undefined) {
+    const groups = body['option_groups'];
+    if (!Array.isArray(groups)) return ['must provide an array [json-pointer:/option_groups]'];
+    if (groups.length > 100) err(ctx, 'must provide between 0 and 100 items', '/option_groups');
+    groups.forEach((g, i) => {
+      if (!isObj(g)) {
+        err(ctx, 'must provide an object', `/option_groups/${i}`);
+        return;
+      }
+      checkText(ctx, g['label'], `/option_groups/${i}/label`, 75, { plainOnly: true });
+      checkOptions(ctx, g['options'], `/option_groups/${i}/options`, 0, 100);
+      checkValues(g['options'], `/option_groups/${i}/options`);
+    });
+  } else if (body['options'] !== undefined) {
+    checkOptions(ctx, body['options'], '/options', 0, 100);
+    checkValues(body['options'], '/options');
+  } else {
+    err(ctx, 'missing required field: options or option_groups', '/');
+  }
   return ctx.errors;
 }
 

@@ -5,7 +5,11 @@ import { assertUserId } from './slack-ids.ts';
 import type { EnvelopeType } from './socket-mode.ts';
 import type { SlackStandIn } from './stand-in.ts';
 import type { EphemeralMessage, JsonObject, StoredMessage, StoredView } from './types.ts';
+import { validateOptionsResponse } from './block-kit.ts';
 import { buildViewStateValues, findElement, type InputValue } from './view-state.ts';
+
+/** Slack shows nothing (and treats it as a failure) when the options answer takes longer than this. */
+export const SUGGESTION_TIMEOUT_MS = 3000;
 
 /** Slack sends exactly this; `; charset=utf-8` makes Bolt's HTTP receiver answer 400 (it compares the type exactly). */
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
@@ -80,6 +84,8 @@ export function createSlackDriver(opts: SlackDriverOptions) {
   const teamId = opts.teamId ?? standIn.teamId;
   const team = { id: teamId, domain: standIn.teamDomain };
   let actionSeq = 0;
+  // view id → block id → the options last offered there (what the user can pick in an external select).
+  const offered = new Map<string, Record<string, JsonObject[]>>();
 
   async function send(req: RawRequest): Promise<DriverResponse> {
     if (!appUrl || signingSecret === '') throw new Error('send: raw HTTP requests need appUrl and signingSecret');
@@ -189,7 +195,7 @@ export function createSlackDriver(opts: SlackDriverOptions) {
     async viewSubmission(o: { userId: string; view?: StoredView | string; callbackId?: string; values?: Readonly<Record<string, InputValue>> }) {
       assertUserId('viewSubmission', o.userId);
       const view = resolveView('viewSubmission', o.userId, o.view, o.callbackId);
-      const values = buildViewStateValues(view, o.values);
+      const values = buildViewStateValues(view, o.values, offered.get(view.id));
       standIn.setViewState(view.id, values);
       const triggerId = standIn.createTriggerId(o.userId, view.id);
       const res = await sendPayload({
@@ -209,6 +215,55 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       const b = res.body as JsonObject | undefined;
       const errors = b && typeof b === 'object' && b['response_action'] === 'errors' ? (b['errors'] as Record<string, string>) : undefined;
       return { ...res, triggerId, viewId: view.id, errors, ackProblems };
+    },
+
+    /**
+     * The user types into an external select in an open modal: a `block_suggestion` payload (no trigger_id, no
+     * response_url), answered by the ack. The answer is checked as Slack does (≤ 100 options, text and value
+     * ≤ 75, within 3 s); `problems` lists what Slack would refuse (a slow answer shows the user nothing). The
+     * options become what viewSubmission can pick for that block.
+     */
+    async blockSuggestion(o: { userId: string; view?: StoredView | string; callbackId?: string; blockId: string; value?: string }) {
+      assertUserId('blockSuggestion', o.userId);
+      const view = resolveView('blockSuggestion', o.userId, o.view, o.callbackId);
+      const block = view.blocks.find((b) => (b as JsonObject)['block_id'] === o.blockId) as JsonObject | undefined;
+      const el = block?.['element'] as JsonObject | undefined;
+      if (!el || (el['type'] !== 'external_select' && el['type'] !== 'multi_external_select')) {
+        throw new Error(`blockSuggestion: block "${o.blockId}" of view ${view.id} has no external select`);
+      }
+      const value = o.value ?? '';
+      const minQuery = typeof el['min_query_length'] === 'number' ? el['min_query_length'] : 3;
+      if ([...value].length < minQuery) throw new Error(`blockSuggestion: Slack sends nothing before ${minQuery} characters are typed (got ${JSON.stringify(value)})`);
+      const started = Date.now();
+      const res = await sendPayload({
+        type: 'block_suggestion',
+        user: userObj(o.userId),
+        container: { type: 'view', view_id: view.id },
+        api_app_id: standIn.appId,
+        token: VERIFICATION_TOKEN,
+        action_id: typeof el['action_id'] === 'string' ? el['action_id'] : '',
+        block_id: o.blockId,
+        value,
+        team,
+        enterprise: null,
+        is_enterprise_install: false,
+        view: viewPayload(view, view.state.values),
+      });
+      const elapsedMs = Date.now() - started;
+      const problems: string[] = [];
+      if (res.status !== 200) problems.push(`answered HTTP ${res.status}`);
+      else problems.push(...validateOptionsResponse(res.body));
+      if (elapsedMs > SUGGESTION_TIMEOUT_MS) problems.push(`answered after ${elapsedMs} ms (Slack gives up after ${SUGGESTION_TIMEOUT_MS} ms)`);
+      const body = res.body as JsonObject | undefined;
+      const options: JsonObject[] = problems.length > 0 || !body || typeof body !== 'object'
+        ? []
+        : Array.isArray(body['options'])
+          ? (body['options'] as JsonObject[])
+          : Array.isArray(body['option_groups'])
+            ? (body['option_groups'] as JsonObject[]).flatMap((g) => (Array.isArray(g['options']) ? (g['options'] as JsonObject[]) : []))
+            : [];
+      offered.set(view.id, { ...offered.get(view.id), [o.blockId]: options });
+      return { ...res, options, problems, elapsedMs };
     },
 
     /**

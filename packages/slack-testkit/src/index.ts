@@ -6,7 +6,7 @@ export type { SlackDriver, SlackDriverOptions, DriverResponse, RawRequest, Messa
 export { signSlackRequest } from './sign.ts';
 export { buildViewStateValues } from './view-state.ts';
 export type { InputValue } from './view-state.ts';
-export { validateMessageBlocks, validateView, LIMITS } from './block-kit.ts';
+export { validateMessageBlocks, validateOptionsResponse, validateView, LIMITS } from './block-kit.ts';
 export { TRIGGER_TTL_MS } from './trigger-ids.ts';
 export type { FailOptions, RateLimitOptions } from './faults.ts';
 export type { RecordedCall, StoredMessage, StoredView, EphemeralMessage, SlackUser, TokenStatus, JsonObject } from './types.ts';

@@ -29,13 +29,30 @@ function pickOption(el: JsonObject, blockId: string, v: string): JsonObject {
   return o;
 }
 
-function stateFor(el: JsonObject, blockId: string, v: InputValue | undefined): JsonObject {
+/** External selects: the options the app offered for that block (through block_suggestion), which the user picks from. */
+export type OfferedOptions = Readonly<Record<string, readonly JsonObject[]>>;
+
+function pickOffered(offered: readonly JsonObject[] | undefined, blockId: string, v: string): JsonObject {
+  const o = (offered ?? []).find((x) => x['value'] === v);
+  if (!o) {
+    throw new TypeError(`view state: block "${blockId}" (external_select) was never offered an option with value ${JSON.stringify(v)} (send blockSuggestion first)`);
+  }
+  // Slack echoes the option the user picked: its text and value (and description when it had one).
+  const picked: JsonObject = { text: o['text'], value: o['value'] };
+  if (o['description'] !== undefined) picked['description'] = o['description'];
+  return picked;
+}
+
+function stateFor(el: JsonObject, blockId: string, v: InputValue | undefined, offered?: readonly JsonObject[]): JsonObject {
   const type = String(el['type']);
   const out: JsonObject = { type };
   if (TEXT_INPUTS.has(type)) {
     if (v !== undefined && v !== null && typeof v !== 'string') throw new TypeError(`view state: block "${blockId}" (${type}) takes a string`);
     out['value'] = v === undefined ? (typeof el['initial_value'] === 'string' ? el['initial_value'] : null) : v;
-  } else if (type === 'static_select' || type === 'radio_buttons' || type === 'external_select') {
+  } else if (type === 'external_select') {
+    if (v !== undefined && v !== null && typeof v !== 'string') throw new TypeError(`view state: block "${blockId}" (${type}) takes one option value`);
+    out['selected_option'] = v === undefined ? (el['initial_option'] ?? null) : v === null ? null : pickOffered(offered, blockId, v);
+  } else if (type === 'static_select' || type === 'radio_buttons') {
     if (v !== undefined && v !== null && typeof v !== 'string') throw new TypeError(`view state: block "${blockId}" (${type}) takes one option value`);
     out['selected_option'] = v === undefined ? (el['initial_option'] ?? null) : v === null ? null : pickOption(el, blockId, v);
   } else if (type === 'checkboxes' || type === 'multi_static_select') {
@@ -56,7 +73,7 @@ function stateFor(el: JsonObject, blockId: string, v: InputValue | undefined): J
  * single selects (the option `value`), an array for multi selects/checkboxes, null for cleared.
  * Untouched inputs carry their initial value, as Slack sends them.
  */
-export function buildViewStateValues(view: JsonObject, values: Readonly<Record<string, InputValue>> = {}): JsonObject {
+export function buildViewStateValues(view: JsonObject, values: Readonly<Record<string, InputValue>> = {}, offered: OfferedOptions = {}): JsonObject {
   const blocks = Array.isArray(view['blocks']) ? (view['blocks'] as JsonObject[]) : [];
   const inputs = blocks.filter((b) => b['type'] === 'input' && typeof b['block_id'] === 'string');
   const known = new Set(inputs.map((b) => b['block_id'] as string));
@@ -71,7 +88,7 @@ export function buildViewStateValues(view: JsonObject, values: Readonly<Record<s
     if (!el) continue;
     const blockId = b['block_id'] as string;
     const actionId = typeof el['action_id'] === 'string' ? el['action_id'] : 'value';
-    out[blockId] = { [actionId]: stateFor(el, blockId, values[blockId]) };
+    out[blockId] = { [actionId]: stateFor(el, blockId, values[blockId], offered[blockId]) };
   }
   return out;
 }

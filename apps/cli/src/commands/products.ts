@@ -9,7 +9,7 @@ import {
   printable,
   redact,
   resolveProducts,
-  stageInvokeUrl,
+  listStageUrls,
   type ApiGatewayClient,
   type ApiKey,
   type CreateKeyForProductsResult,
@@ -87,15 +87,7 @@ export function productLines(products: readonly KeyProduct[]): string {
 
 /** Invoke URLs of a product's stages; only the owner can list them, so another account's product gives none. */
 async function stageUrls(client: ApiGatewayClient, p: ResolvedProduct, signal: AbortSignal): Promise<string[]> {
-  if (!p.ownProduct) return [];
-  const urls: string[] = [];
-  for await (const api of client.iterateProductApis(p.productId, {}, { signal })) {
-    if ((api.stages ?? []).length === 0) continue;
-    const { host, stages } = await client.listApiStages(p.productId, api.apiId, { signal });
-    if (host === undefined) continue;
-    for (const s of stages) urls.push(stageInvokeUrl(host, api.apiName ?? api.apiId, s.stageName ?? s.stageId));
-  }
-  return urls;
+  return p.ownProduct ? listStageUrls(client, p.productId, { signal }) : [];
 }
 
 const quote = (s: string): string => (/^[A-Za-z0-9_.:/@-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

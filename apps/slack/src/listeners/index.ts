@@ -7,12 +7,14 @@ import * as reveal from './actions/reveal.ts';
 import * as unhandled from './actions/unhandled.ts';
 import * as apikeyCommand from './commands/apikey.ts';
 import * as appHome from './events/app-home.ts';
+import * as productSuggestions from './options/product-suggestions.ts';
 import * as createRequest from './views/create-request.ts';
 import * as decideRequest from './views/decide-request.ts';
 
 export function registerListeners(app: BoltApp, ctx: WorkflowContext): void {
   apikeyCommand.register(app, ctx);
   createRequest.register(app, ctx);
+  productSuggestions.register(app, ctx);
   decideRequest.register(app, ctx);
   decisionButtons.register(app, ctx);
   retry.register(app, ctx);

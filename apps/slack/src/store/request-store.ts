@@ -19,6 +19,8 @@ export type KeyRequest = {
   apiKeyName: string;
   apiKeyDescription: string;
   justification: string;
+  productId?: string;            // the NCP product the key is for (optional unless policy requires one; none: the policy's defaults govern it)
+  productName?: string;          // its name as NCP gave it when requested (untrusted text: print through the escaping helpers)
   state: RequestState;
   version: number;               // bumped on every write; compare-and-set token
   createdAt: number;             // epoch ms
@@ -39,12 +41,14 @@ export type KeyRequest = {
 };
 
 export type NewKeyRequest = Pick<KeyRequest, 'teamId' | 'requesterId' | 'apiKeyName' | 'apiKeyDescription' | 'justification' | 'expiresAt'> & {
+  productId?: string;
+  productName?: string;
   id?: string;
   createdAt: number;
 };
 
 /** Fields that may change together with a state transition or in a plain update. */
-export type KeyRequestPatch = Partial<Omit<KeyRequest, 'id' | 'teamId' | 'requesterId' | 'state' | 'version' | 'createdAt'>>;
+export type KeyRequestPatch = Partial<Omit<KeyRequest, 'id' | 'teamId' | 'requesterId' | 'state' | 'version' | 'createdAt' | 'productId' | 'productName'>>;
 
 export type AuditEvent = {
   id?: number;
@@ -55,7 +59,20 @@ export type AuditEvent = {
   detail?: Record<string, unknown>; // never secrets
 };
 
-export type OutboxKind = 'create_key' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind';
+/** One approver's approval toward a request's quorum; (requestId, approverId) is unique. */
+export type Approval = { requestId: string; approverId: string; at: number; comment?: string };
+
+export type RecordApprovalResult =
+  /** Recorded; `approved` when it was the quorum-th distinct approval and moved the request to 'approved'. */
+  | { ok: true; approved: boolean; request: KeyRequest; approvals: Approval[] }
+  /** Nothing changed: the request is not pending (or missing), or this approver already approved it. */
+  | { ok: false; reason: 'not_pending' | 'already_approved'; current: KeyRequest | undefined; approvals: Approval[] };
+
+/**
+ * An approved request runs create_key → subscribe_product (when it names a product) → accept_subscription (when
+ * policy accepts for that product) → deliver_key, one step at a time, each resumable on its own.
+ */
+export type OutboxKind = 'create_key' | 'subscribe_product' | 'accept_subscription' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind';
 
 export type OutboxItem = {
   id: number;
@@ -109,6 +126,21 @@ export interface RequestStore {
   listByState(states: readonly RequestState[], limit: number): Promise<KeyRequest[]>;
   /** Pending requests whose expiresAt <= before. */
   listExpiring(before: number, limit: number): Promise<KeyRequest[]>;
+
+  /**
+   * Records `approverId`'s approval of a pending request and, when it is the `quorum`-th distinct one, moves
+   * the request pending → approved (decidedBy = this approver) — all in one transaction holding the request's
+   * row, so concurrent approvals on any replica are counted exactly and exactly one of them approves. An
+   * approver counts once. Appends an 'approval_recorded' or 'approved' audit event and enqueues `onApproved`
+   * or `onRecorded` in the same transaction.
+   */
+  recordApproval(
+    input: { requestId: string; approverId: string; at: number; quorum: number; comment?: string },
+    onApproved: readonly NewOutboxItem[],
+    onRecorded: readonly NewOutboxItem[],
+  ): Promise<RecordApprovalResult>;
+  /** The request's approvals, oldest first. */
+  listApprovals(requestId: string): Promise<Approval[]>;
 
   appendAudit(event: Omit<AuditEvent, 'id'>): Promise<AuditEvent>;
   listAudit(requestId: string): Promise<AuditEvent[]>;

@@ -85,6 +85,22 @@ export const migrations: readonly { version: number; statements: readonly string
       `ALTER TABLE requests ADD COLUMN IF NOT EXISTS reveal_lease_until bigint`,
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // The NCP product a request is for: its id (what the key subscribes to) and the name shown to people.
+      `ALTER TABLE requests ADD COLUMN IF NOT EXISTS product_id text`,
+      `ALTER TABLE requests ADD COLUMN IF NOT EXISTS product_name text`,
+      // Approvals toward a quorum: one row per (request, approver), so an approver counts once whoever retries.
+      `CREATE TABLE IF NOT EXISTS approvals (
+        request_id text NOT NULL REFERENCES requests (id),
+        approver_id text NOT NULL,
+        at bigint NOT NULL,
+        comment text,
+        PRIMARY KEY (request_id, approver_id)
+      )`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -4,6 +4,7 @@
 
 import { redact } from '@apikey/core';
 import type {
+  Approval,
   AuditEvent,
   KeyRequest,
   KeyRequestPatch,
@@ -69,10 +70,10 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       return db.transaction(async (tx) => {
         const rows = await tx.query(
           `INSERT INTO requests (id, team_id, requester_id, api_key_name, api_key_description, justification,
-             state, version, created_at, expires_at, attempts)
-           VALUES ($1, $2, $3, $4, $5, $6, 'pending', 1, $7, $8, 0) RETURNING *`,
+             state, version, created_at, expires_at, attempts, product_id, product_name)
+           VALUES ($1, $2, $3, $4, $5, $6, 'pending', 1, $7, $8, 0, $9, $10) RETURNING *`,
           [id, input.teamId, input.requesterId, input.apiKeyName, input.apiKeyDescription, input.justification,
-            input.createdAt, input.expiresAt],
+            input.createdAt, input.expiresAt, input.productId ?? null, input.productName ?? null],
         );
         await insertAudit(tx, { requestId: id, at: input.createdAt, actor, type: 'requested' });
         await insertOutbox(tx, id, enqueue);
@@ -155,6 +156,50 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
         [before, limit],
       );
       return rows.map(toRequest);
+    },
+
+    async recordApproval(input, onApproved, onRecorded) {
+      checkText('requestId', input.requestId);
+      checkText('approverId', input.approverId);
+      checkInt('at', input.at);
+      checkInt('quorum', input.quorum);
+      if (input.quorum < 1) throw new TypeError('recordApproval: quorum must be at least 1');
+      if (input.comment !== undefined && typeof input.comment !== 'string') throw new TypeError('recordApproval: comment must be a string');
+      validateEnqueue(onApproved);
+      validateEnqueue(onRecorded);
+      return db.transaction(async (tx) => {
+        // The row lock serialises every approval, deny and expiry of this request (on any replica), so the
+        // count below is exact and only one approval can be the quorum-th.
+        const locked = await tx.query(`SELECT * FROM requests WHERE id = $1 FOR UPDATE`, [input.requestId]);
+        const current = locked[0] ? toRequest(locked[0]) : undefined;
+        if (current === undefined || current.state !== 'pending') {
+          return { ok: false, reason: 'not_pending', current, approvals: await selectApprovals(tx, input.requestId) };
+        }
+        const inserted = await tx.query(
+          `INSERT INTO approvals (request_id, approver_id, at, comment) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (request_id, approver_id) DO NOTHING RETURNING request_id`,
+          [input.requestId, input.approverId, input.at, input.comment ?? null],
+        );
+        const approvals = await selectApprovals(tx, input.requestId);
+        if (inserted.length === 0) return { ok: false, reason: 'already_approved', current, approvals };
+        const approved = approvals.length >= input.quorum;
+        const rows = approved
+          ? await tx.query(
+              `UPDATE requests SET state = 'approved', version = version + 1, decided_by = $2, decided_at = $3, decision_comment = $4
+               WHERE id = $1 AND state = 'pending' RETURNING *`,
+              [input.requestId, input.approverId, input.at, input.comment ?? null],
+            )
+          : await tx.query(`UPDATE requests SET version = version + 1 WHERE id = $1 RETURNING *`, [input.requestId]);
+        const detail = { approvals: approvals.length, quorum: input.quorum, ...(input.comment ? { comment: input.comment } : {}) };
+        await insertAudit(tx, { requestId: input.requestId, at: input.at, actor: input.approverId, type: approved ? 'approved' : 'approval_recorded', detail });
+        await insertOutbox(tx, input.requestId, approved ? onApproved : onRecorded);
+        return { ok: true, approved, request: toRequest(one(rows)), approvals };
+      });
+    },
+
+    async listApprovals(requestId) {
+      checkText('requestId', requestId);
+      return selectApprovals(db, requestId);
     },
 
     async appendAudit(event) {
@@ -273,6 +318,14 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
   };
 }
 
+async function selectApprovals(q: SqlQueryable, requestId: string): Promise<Approval[]> {
+  const rows = await q.query(`SELECT * FROM approvals WHERE request_id = $1 ORDER BY at, approver_id`, [requestId]);
+  return rows.map((r) => withOptional<Approval>(
+    { requestId: String(r.request_id), approverId: String(r.approver_id), at: num(r.at) },
+    { comment: optText(r.comment) },
+  ));
+}
+
 async function insertAudit(q: SqlQueryable, e: Omit<AuditEvent, 'id'>): Promise<AuditEvent> {
   const rows = await q.query(
     `INSERT INTO audit_events (request_id, at, actor, type, detail) VALUES ($1, $2, $3, $4, ($5::text)::jsonb) RETURNING *`,
@@ -324,6 +377,8 @@ function validateNewRequest(input: NewKeyRequest): void {
   checkInt('createdAt', input.createdAt);
   checkInt('expiresAt', input.expiresAt);
   if (input.id !== undefined) checkText('id', input.id);
+  if (input.productId !== undefined) checkText('productId', input.productId);
+  if (input.productName !== undefined && typeof input.productName !== 'string') throw new TypeError('createRequest: productName must be a string');
 }
 
 function validateAudit(e: Omit<AuditEvent, 'id' | 'requestId'>): void {
@@ -422,6 +477,8 @@ function toRequest(r: SqlRow): KeyRequest {
       attempts: num(r.attempts),
     },
     {
+      productId: optText(r.product_id),
+      productName: optText(r.product_name),
       decidedBy: optText(r.decided_by),
       decidedAt: optNum(r.decided_at),
       decisionComment: optText(r.decision_comment),

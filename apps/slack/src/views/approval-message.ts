@@ -2,7 +2,8 @@
 // re-render it idempotently (chat.update in place). It carries the key id once created, never a key.
 import type { types } from '@slack/bolt';
 import type { KeyRequest } from '../store/request-store.ts';
-import { cutMrkdwn, mrkdwn, ncpText, plain, slackDate, TEXT_LIMIT, userText } from './format.ts';
+import { cutMrkdwn, mrkdwn, ncpText, plain, productLabel, slackDate, TEXT_LIMIT, userText } from './format.ts';
+import { approvalsLine, approvedBy, type QuorumView } from './quorum.ts';
 
 export const APPROVE_ACTION_ID = 'approve';
 export const DENY_ACTION_ID = 'deny';
@@ -18,14 +19,15 @@ function summary(r: KeyRequest): types.KnownBlock[] {
       fields: [
         mrkdwn(`*Name*\n${userText(r.apiKeyName, 500)}`, TEXT_LIMIT.field),
         mrkdwn(`*Description*\n${r.apiKeyDescription ? userText(r.apiKeyDescription, 1000) : '_none_'}`, TEXT_LIMIT.field),
+        mrkdwn(`*Product*\n${productLabel(r, 500) ?? '_none_'}`, TEXT_LIMIT.field),
       ],
     },
     { type: 'section', text: mrkdwn(`*Justification*\n${userText(r.justification, 2900)}`) },
   ];
 }
 
-function status(r: KeyRequest, maxAttempts: number): { line: string; text: string } {
-  const by = r.decidedBy !== undefined ? `<@${r.decidedBy}>` : 'an approver';
+function status(r: KeyRequest, maxAttempts: number, q: QuorumView | undefined): { line: string; text: string } {
+  const by = r.state === 'denied' ? (r.decidedBy !== undefined ? `<@${r.decidedBy}>` : 'an approver') : approvedBy(r, q);
   const when = r.decidedAt !== undefined ? ` at ${slackDate(r.decidedAt)}` : '';
   const comment = r.decisionComment ? `\n> ${userText(r.decisionComment, 1500)}` : '';
   const retrying = r.lastError ? `\n:warning: Attempt ${r.attempts} of ${maxAttempts} failed: ${ncpText(r.lastError, 800)}. Retrying automatically.` : '';
@@ -33,7 +35,7 @@ function status(r: KeyRequest, maxAttempts: number): { line: string; text: strin
   const keyId = r.apiKeyId !== undefined ? ncpText(r.apiKeyId, 100) : '?';
   switch (r.state) {
     case 'pending':
-      return { line: `:hourglass_flowing_sand: Pending · expires ${slackDate(r.expiresAt)}`, text: `API key request "${name}" from <@${r.requesterId}> is waiting for approval` };
+      return { line: `:hourglass_flowing_sand: Pending · expires ${slackDate(r.expiresAt)}${approvalsLine(q) !== undefined ? `\n${approvalsLine(q)}` : ''}`, text: `API key request "${name}" from <@${r.requesterId}> is waiting for approval` };
     case 'approved':
       return { line: `:gear: Approved by ${by}${when}; creating the key…${comment}${retrying}`, text: `API key request "${name}" approved by ${by}` };
     case 'created':
@@ -60,8 +62,8 @@ export function decisionButtons(r: KeyRequest): types.Button[] {
   ];
 }
 
-export function buildApprovalMessage(r: KeyRequest, opts: { maxAttempts: number; approverMentions?: string }): SlackMessage {
-  const { line, text } = status(r, opts.maxAttempts);
+export function buildApprovalMessage(r: KeyRequest, opts: { maxAttempts: number; approverMentions?: string; quorum?: QuorumView }): SlackMessage {
+  const { line, text } = status(r, opts.maxAttempts, opts.quorum);
   const blocks: types.KnownBlock[] = [{ type: 'header', text: plain(`API key request: ${r.apiKeyName}`, TEXT_LIMIT.header) }, ...summary(r)];
   blocks.push({ type: 'context', elements: [mrkdwn(line, TEXT_LIMIT.context)] });
   if (r.state === 'pending') {

@@ -4,7 +4,40 @@ import type { types } from '@slack/bolt';
 import type { ApiKey } from '@apikey/core';
 import type { KeyRequest } from '../store/request-store.ts';
 import type { SlackMessage } from './approval-message.ts';
-import { mrkdwn, ncpText, plain, slackDate, userText } from './format.ts';
+import { mrkdwn, ncpText, plain, productLabel, slackDate, userText } from './format.ts';
+
+/** The request's product as the key sees it: NCP's relation status and the stage URLs to call. */
+export type ProductAccess = { status: string | undefined; urls: readonly string[] };
+
+const MAX_URLS = 10;
+
+/** What the requester needs to use the key with its product: whether it works now, and where to call. */
+function productBlocks(r: KeyRequest, access: ProductAccess | undefined): types.KnownBlock[] {
+  const label = productLabel(r, 200);
+  if (label === undefined || access === undefined) return [];
+  const status = access.status;
+  const state = status === 'ACCEPTED'
+    ? ':white_check_mark: Subscribed — the key works now.'
+    : status === 'REQUEST'
+      ? ':hourglass_flowing_sand: Subscribed, *waiting for the product owner\'s acceptance* — calls are refused until they accept.'
+      : status === undefined
+        ? ':warning: Not subscribed yet — ask an approver.'
+        : `:warning: Subscription status ${ncpText(status, 40)} — calls are refused; ask the product owner.`;
+  const urls = access.urls.slice(0, MAX_URLS).map((u) => `• \`${ncpText(u, 300)}\``);
+  const where = urls.length > 0
+    ? `Call it with the header \`x-ncp-apigw-api-key: &lt;primary or secondary key&gt;\` at:\n${urls.join('\n')}${access.urls.length > MAX_URLS ? `\n…and ${access.urls.length - MAX_URLS} more` : ''}`
+    : 'Call it with the header `x-ncp-apigw-api-key: &lt;primary or secondary key&gt;`; the product\'s publisher documents its URLs.';
+  return [
+    { type: 'section', text: mrkdwn(`*Product* ${label}\n${state}`) },
+    { type: 'section', text: mrkdwn(where) },
+  ];
+}
+
+/** The notification text's product part (no secrets, drives previews). */
+function productNote(r: KeyRequest, access: ProductAccess | undefined): string {
+  if (r.productId === undefined || access === undefined) return '';
+  return access.status === 'ACCEPTED' ? ' It works now.' : access.status === 'REQUEST' ? ' It waits for the product owner\'s acceptance.' : '';
+}
 
 export const REVEAL_ACTION_ID = 'reveal';
 
@@ -52,22 +85,24 @@ function keyBlocks(key: ApiKey): types.KnownBlock[] {
   ];
 }
 
-export function keysDm(r: KeyRequest, key: ApiKey): SlackMessage {
+export function keysDm(r: KeyRequest, key: ApiKey, access?: ProductAccess): SlackMessage {
   return {
-    text: `Your API key "${name(r)}" was approved by <@${r.decidedBy ?? 'unknown'}> and is ready.`,
+    text: `Your API key "${name(r)}" was approved by <@${r.decidedBy ?? 'unknown'}> and is ready.${productNote(r, access)}`,
     blocks: [
       { type: 'section', text: mrkdwn(`:key: Your API key *${name(r)}* was approved by <@${r.decidedBy ?? 'unknown'}>.`) },
       ...keyBlocks(key),
+      ...productBlocks(r, access),
       { type: 'context', elements: [mrkdwn('Store these now in your secret manager and delete this message. Treat any key pasted in chat as exposed.')] },
     ],
   };
 }
 
-export function revealDm(r: KeyRequest): SlackMessage {
+export function revealDm(r: KeyRequest, access?: ProductAccess): SlackMessage {
   return {
-    text: `Your API key "${name(r)}" was approved by <@${r.decidedBy ?? 'unknown'}>. Reveal it once from this message.`,
+    text: `Your API key "${name(r)}" was approved by <@${r.decidedBy ?? 'unknown'}>. Reveal it once from this message.${productNote(r, access)}`,
     blocks: [
       { type: 'section', text: mrkdwn(`:key: Your API key *${name(r)}* (id \`${keyId(r)}\`) was approved by <@${r.decidedBy ?? 'unknown'}>.`) },
+      ...productBlocks(r, access),
       { type: 'section', text: mrkdwn('The keys are shown *once*, in a window only you can see. Have your secret manager ready.') },
       { type: 'actions', block_id: 'reveal', elements: [{ type: 'button', action_id: REVEAL_ACTION_ID, style: 'primary', text: plain('Reveal'), value: r.id }] },
     ],

@@ -84,9 +84,17 @@ export const STATE_LABEL: Record<RequestState, string> = {
   failed: ':warning: failed',
 };
 
+/** The request's product as people read it, name (NCP-sourced, so escaped) and id; undefined when it names none. */
+export function productLabel(r: Pick<KeyRequest, 'productId' | 'productName'>, max = 200): string | undefined {
+  if (r.productId === undefined) return undefined;
+  const id = ncpText(r.productId, 40);
+  return r.productName ? `${ncpText(r.productName, max)} (\`${id}\`)` : `\`${id}\``;
+}
+
 /** One line per request for /apikey list and the App Home tab. */
 export function requestLine(r: KeyRequest): string {
-  const parts = [`*${userText(r.apiKeyName, 200)}* — ${STATE_LABEL[r.state]}`, `requested ${slackDate(r.createdAt)}`];
+  const product = productLabel(r, 100);
+  const parts = [`*${userText(r.apiKeyName, 200)}*${product !== undefined ? ` for ${product}` : ''} — ${STATE_LABEL[r.state]}`, `requested ${slackDate(r.createdAt)}`];
   if (r.decidedBy !== undefined && (r.state === 'denied' || r.state === 'approved' || r.state === 'created' || r.state === 'delivered')) {
     parts.push(`by <@${r.decidedBy}>`);
   }

@@ -3,7 +3,7 @@
 import type { types } from '@slack/bolt';
 import type { KeyRequest } from '../store/request-store.ts';
 import { decisionButtons } from './approval-message.ts';
-import { mrkdwn, plain, requestLine, slackDate, TEXT_LIMIT, userText } from './format.ts';
+import { mrkdwn, plain, productLabel, requestLine, slackDate, TEXT_LIMIT, userText } from './format.ts';
 
 export function buildHomeView(opts: { isApprover: boolean; pending: KeyRequest[]; mine: KeyRequest[] }): types.HomeView {
   const blocks: types.KnownBlock[] = [
@@ -16,7 +16,7 @@ export function buildHomeView(opts: { isApprover: boolean; pending: KeyRequest[]
     for (const r of opts.pending.slice(0, 20)) {
       blocks.push({
         type: 'section',
-        text: mrkdwn(`*${userText(r.apiKeyName, 200)}* for <@${r.requesterId}> · expires ${slackDate(r.expiresAt)}\n${userText(r.justification, 300)}`),
+        text: mrkdwn(`*${userText(r.apiKeyName, 200)}*${productLabel(r, 100) !== undefined ? ` (product ${productLabel(r, 100)})` : ''} for <@${r.requesterId}> · expires ${slackDate(r.expiresAt)}\n${userText(r.justification, 300)}`),
       });
       blocks.push({ type: 'actions', elements: decisionButtons(r) });
     }

@@ -5,7 +5,10 @@ import { plain } from './format.ts';
 export const CREATE_CALLBACK_ID = 'apikey_create';
 export const JUSTIFICATION_MAX = 500;
 
-export function buildRequestModal(opts: { name?: string }): types.ModalView {
+export const PRODUCT_BLOCK_ID = 'product';
+
+/** `requireProduct`: the policy refuses requests without a product, so the select is not optional. */
+export function buildRequestModal(opts: { name?: string; requireProduct?: boolean }): types.ModalView {
   // Pre-filled from the command text, which can be long: an over-long value still opens (validation says why on submit).
   const name = [...(opts.name?.trim() ?? '')].slice(0, 150).join('');
   return {
@@ -41,6 +44,15 @@ export function buildRequestModal(opts: { name?: string }): types.ModalView {
         label: plain('Why do you need it?'),
         hint: plain('Approvers see this. Up to 500 characters.'),
         element: { type: 'plain_text_input', action_id: 'value', multiline: true },
+      },
+      {
+        type: 'input',
+        block_id: PRODUCT_BLOCK_ID,
+        optional: opts.requireProduct !== true,
+        label: plain('Product'),
+        hint: plain('The API product the key is for. Type to search your products and the catalogue.'),
+        // Options come from block_suggestion (the product-suggestions listener); values are NCP product ids.
+        element: { type: 'external_select', action_id: 'value', min_query_length: 0, placeholder: plain('Search products') },
       },
     ],
   };

@@ -3,11 +3,11 @@
 // messages. The store hands out only the head of each request's queue and none while one of its steps is
 // leased, so the steps of one request run one at a time and in order, on whichever replica. On failure the
 // error is recorded, shown to approvers and the step rescheduled with jittered exponential backoff; after
-// maxAttempts a key creation/delivery moves the request to `failed` (approvers get a Retry button). Nothing
+// maxAttempts a key step (create, subscribe, accept, deliver) moves the request to `failed` (approvers get a Retry button). Nothing
 // is lost on restart: unfinished steps stay in the store.
 import type { KeyRequest, OutboxItem } from '../store/request-store.ts';
 import { enqueueApprovalMessage, type WorkflowContext } from './context.ts';
-import { handleCreateKey, handleDeliverKey, handleNotify, syncApprovalMessage } from './deliver.ts';
+import { handleAccept, handleCreateKey, handleDeliverKey, handleNotify, handleSubscribe, syncApprovalMessage } from './deliver.ts';
 import { describeFailure } from './describe-error.ts';
 import { handleRemind } from './sweeper.ts';
 
@@ -47,10 +47,17 @@ export type OutboxWorker = {
   stats(): Promise<OutboxWorkerStats>;
 };
 
-/** Steps whose repetition could make a second key or show keys twice. */
+/** Steps whose repetition could make a second key, change a subscription twice or show keys twice. */
 function isKeyWork(kind: OutboxItem['kind'] | undefined): boolean {
-  return kind === 'create_key' || kind === 'deliver_key';
+  return kind === 'create_key' || kind === 'subscribe_product' || kind === 'accept_subscription' || kind === 'deliver_key';
 }
+
+const GAVE_UP_EVENT: Partial<Record<OutboxItem['kind'], string>> = {
+  create_key: 'creation_failed',
+  subscribe_product: 'subscription_failed',
+  accept_subscription: 'acceptance_failed',
+  deliver_key: 'delivery_failed',
+};
 
 export function backoffMs(attempt: number, base: number, max: number, random: () => number): number {
   const exp = Math.min(max, base * 2 ** Math.max(0, attempt - 1));
@@ -76,6 +83,8 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
   const run = async (item: OutboxItem, r: KeyRequest): Promise<void> => {
     switch (item.kind) {
       case 'create_key': return handleCreateKey(ctx, r);
+      case 'subscribe_product': return handleSubscribe(ctx, r, item);
+      case 'accept_subscription': return handleAccept(ctx, r);
       case 'deliver_key': return handleDeliverKey(ctx, r);
       case 'notify': return handleNotify(ctx, r, item);
       case 'update_approval_message': return syncApprovalMessage(ctx, r);
@@ -94,7 +103,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
           item.kind === 'create_key' ? 'approved' : 'created',
           'failed',
           { lastError: info.message, attempts: item.attempts },
-          { at: now, actor: 'system', type: item.kind === 'create_key' ? 'creation_failed' : 'delivery_failed', detail: { error: info.message, attempts: item.attempts } },
+          { at: now, actor: 'system', type: GAVE_UP_EVENT[item.kind] ?? 'delivery_failed', detail: { error: info.message, attempts: item.attempts } },
           [enqueueApprovalMessage(now)],
         );
         if (result.ok) log.error(`request ${r.id} failed after ${item.attempts} attempts: ${info.message}`);

@@ -3,6 +3,7 @@
 // requester's DM and the message update). The reminder is an outbox step queued at most once per request
 // (its onceKey), so replicas never both post it, a failed post is retried like any other message, and
 // `remindedAt` is set only after Slack accepted the post.
+import { ruleFor } from '../policy.ts';
 import type { KeyRequest } from '../store/request-store.ts';
 import { buildReminderMessage } from '../views/approval-message.ts';
 import { enqueueRemind, type WorkflowContext } from './context.ts';
@@ -30,6 +31,9 @@ export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number 
         continue;
       }
       if (r.remindedAt !== undefined) continue;
+      // A product's policy may give a request a TTL shorter than the reminder lead time: never remind in the
+      // first three quarters of a request's life (a reminder at once would only be noise).
+      if (r.expiresAt - now > Math.min(ctx.config.reminderBeforeMs, Math.floor((r.expiresAt - r.createdAt) / 4))) continue;
       if ((await ctx.store.enqueue(r.id, [enqueueRemind(now)])) > 0) {
         reminded++;
         ctx.wake();
@@ -62,9 +66,10 @@ export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number 
 /** The `remind` outbox step: posts the reminder in the approval message's thread, then records it as sent. */
 export async function handleRemind(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
   if (r.state !== 'pending' || r.remindedAt !== undefined) return; // decided or expired meanwhile, or already sent
-  const message = buildReminderMessage(r, ctx.approvers.mentions());
+  const rule = ruleFor(ctx.config.policy, r.productId);
+  const message = buildReminderMessage(r, ctx.approvers.mentions(rule.approvers));
   await ctx.client.chat.postMessage({
-    channel: r.approvalChannel ?? ctx.config.approverChannel,
+    channel: r.approvalChannel ?? rule.channel,
     ...(r.approvalTs !== undefined ? { thread_ts: r.approvalTs } : {}),
     text: message.text,
     blocks: message.blocks,

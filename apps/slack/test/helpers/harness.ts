@@ -2,7 +2,7 @@
 // HTTP, with an in-memory embedded store (or a shared Postgres URL), a controllable clock and captured logs.
 import { afterAll, beforeAll } from 'vitest';
 import { createApiGatewayClient } from '@apikey/core';
-import { serve, type FaultConfig } from '@apikey/ncp-emulator';
+import { createNcpEmulator, sandboxCatalogue, serve, type FaultConfig } from '@apikey/ncp-emulator';
 import { createSlackDriver, startSlackStandIn, type SlackDriver, type SlackStandIn, type StoredMessage, type StoredView } from '@apikey/slack-testkit';
 import { createSlackApp, type SlackApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -29,8 +29,9 @@ export function createClock(start = Date.now()): Clock {
 
 export type Ncp = Awaited<ReturnType<typeof serve>>;
 
+/** The emulator over loopback HTTP, with the sandbox catalogue (weatherpub PUBLIC, paymentprt PROTECTED, …). */
 export async function startNcp(faults?: FaultConfig): Promise<Ncp> {
-  const ncp = await serve({ port: 0, hostname: '127.0.0.1' });
+  const ncp = await serve({ port: 0, hostname: '127.0.0.1', emulator: createNcpEmulator({ products: sandboxCatalogue() }) });
   if (faults) ncp.emulator.setFaults(faults);
   return ncp;
 }
@@ -61,6 +62,7 @@ export async function startApp(o: {
   workerId?: string;
   /** Outbox steps running at once (default: the worker's). */
   concurrency?: number;
+  productCacheMs?: number;
 }): Promise<AppInstance> {
   const config = loadConfig({
     SLACK_BOT_TOKEN: o.standIn.botToken,
@@ -104,6 +106,7 @@ export async function startApp(o: {
     outbox: { pollMs: 50, baseDelayMs: 50, maxDelayMs: 200, ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}) },
     sweepIntervalMs: 100,
     webApiTimeoutMs: 5_000,
+    ...(o.productCacheMs !== undefined ? { productCacheMs: o.productCacheMs } : {}),
   });
   const { port } = await slack.start();
   const url = `http://127.0.0.1:${port}/slack/events`;
@@ -165,16 +168,25 @@ export function approvalMessage(standIn: SlackStandIn, requestId: string): Store
 export async function submitRequest(
   app: AppInstance,
   standIn: SlackStandIn,
-  o: { userId?: string; name?: string; description?: string; justification?: string } = {},
+  o: { userId?: string; name?: string; description?: string; justification?: string; product?: string } = {},
 ): Promise<{ request: KeyRequest; message: StoredMessage }> {
   const userId = o.userId ?? REQUESTER;
   const cmd = await app.driver.slashCommand({ userId, text: `create ${o.name ?? 'billing-svc'}` });
   if (cmd.status !== 200) throw new Error(`slash command answered ${cmd.status}`);
   await waitFor('request modal', () => standIn.views(userId).find((v) => v.callback_id === 'apikey_create'));
+  if (o.product !== undefined) {
+    // As a person does: type part of the product id, then pick it from the suggestions.
+    const typed = await app.driver.blockSuggestion({ userId, callbackId: 'apikey_create', blockId: 'product', value: o.product.slice(0, 4) });
+    if (typed.problems.length > 0) throw new Error(`suggestions refused: ${typed.problems.join('; ')}`);
+  }
   const sub = await app.driver.viewSubmission({
     userId,
     callbackId: 'apikey_create',
-    values: { description: o.description ?? 'for billing', justification: o.justification ?? 'monthly invoices job' },
+    values: {
+      description: o.description ?? 'for billing',
+      justification: o.justification ?? 'monthly invoices job',
+      ...(o.product !== undefined ? { product: o.product } : {}),
+    },
   });
   if (sub.status !== 200 || sub.errors) throw new Error(`submission refused: ${sub.status} ${JSON.stringify(sub.body)}`);
   const request = await waitFor('stored request', async () => (await app.store.listByRequester(standIn.teamId, userId, 50))[0]);

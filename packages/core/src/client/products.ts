@@ -354,3 +354,18 @@ export function stageInvokeUrl(host: string, apiName: string, stageName: string)
   const base = /^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `https://${host}`;
   return `${base.replace(/\/+$/, '')}/${pathSegment(apiName)}/${pathSegment(stageName)}/`;
 }
+
+/**
+ * The invoke URLs of every stage of one of the caller's own products (only the owner can list a product's APIs
+ * and stages; callers decide what another account's product gives). One request for the APIs, then one per API
+ * that has stages, in parallel.
+ */
+export async function listStageUrls(client: Pick<ProductMethods, 'iterateProductApis' | 'listApiStages'>, productId: string, o?: CallOptions): Promise<string[]> {
+  const apis: ProductApi[] = [];
+  for await (const api of client.iterateProductApis(productId, {}, o)) if ((api.stages ?? []).length > 0) apis.push(api);
+  const perApi = await Promise.all(apis.map(async (api) => {
+    const { host, stages } = await client.listApiStages(productId, api.apiId, o);
+    return host === undefined ? [] : stages.map((s) => stageInvokeUrl(host, api.apiName ?? api.apiId, s.stageName ?? s.stageId));
+  }));
+  return perApi.flat();
+}

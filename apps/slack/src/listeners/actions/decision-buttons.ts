@@ -18,7 +18,7 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
     if (request === undefined) {
       view = buildNoticeModal('Request not found', 'This request no longer exists.');
     } else {
-      const refusal = await authoriseDecision(ctx, request, body.user.id);
+      const refusal = await authoriseDecision(ctx, request, body.user.id, decision);
       view = refusal === undefined
         ? decision === 'approve' ? buildApproveModal(request) : buildDenyModal(request)
         : buildNoticeModal('Cannot decide', refusal);

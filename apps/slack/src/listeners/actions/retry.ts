@@ -1,6 +1,7 @@
 // The Retry button on a failed request's approval message: an approver moves it failed → approved, which
 // queues key creation again (a key already created is reused, not created twice).
 import type { BoltApp, BlockAction, ButtonAction } from '../../bolt.ts';
+import { ruleFor } from '../../policy.ts';
 import { RETRY_ACTION_ID } from '../../views/approval-message.ts';
 import { CLEAR_LAST_ERROR, enqueueApprovalMessage, enqueueCreateKey, type WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
@@ -14,7 +15,10 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
       if (channel === undefined) return;
       await client.chat.postEphemeral({ channel, user, text }).catch((err: unknown) => ctx.logger.warn(`ephemeral to ${user} failed: ${describeFailure(err).message}`));
     };
-    const approver = await ctx.approvers.isApprover(user).catch(() => false);
+    // The request's own approvers (its product's, when the policy names one) may retry it.
+    const request = await ctx.store.getRequest(action.value ?? '');
+    const rule = ruleFor(ctx.config.policy, request?.productId);
+    const approver = await ctx.approvers.isApprover(user, rule.approvers).catch(() => false);
     if (!approver) {
       await tell('Only API key approvers can retry a failed request.');
       return;

@@ -16,7 +16,7 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
         const name = text.slice('create'.length).trim();
         try {
           // Not ahead of the acks other requests are waiting for; see after-ack.ts.
-          await ctx.afterAck.run(() => client.views.open({ trigger_id: command.trigger_id, view: buildRequestModal({ name }) }));
+          await ctx.afterAck.run(() => client.views.open({ trigger_id: command.trigger_id, view: buildRequestModal({ name, requireProduct: ctx.policy.requireProduct() }) }));
         } catch (err) {
           const info = describeFailure(err);
           ctx.logger.warn(`could not open the request modal for ${command.user_id}: ${info.message}`);

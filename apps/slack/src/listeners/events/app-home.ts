@@ -1,6 +1,8 @@
 // app_home_opened → views.publish the Home tab: pending requests for approvers, the viewer's own for everyone.
 // Events are retried by Slack; publishing the same view twice is harmless, so no dedupe is needed.
 import type { BoltApp } from '../../bolt.ts';
+import { ruleFor } from '../../policy.ts';
+import type { KeyRequest } from '../../store/request-store.ts';
 import { buildHomeView } from '../../views/home.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 
@@ -14,9 +16,13 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
       ctx.store.listByRequester(teamId, event.user, 20),
     ]);
     const now = ctx.now();
+    // Only the requests this viewer may decide: a product's approvers replace the defaults' (group lookups are cached).
+    const mayDecide = async (r: KeyRequest) =>
+      r.expiresAt > now && await ctx.approvers.isApprover(event.user, ruleFor(ctx.config.policy, r.productId).approvers).catch(() => false);
+    const decidable = (await Promise.all(pending.map(async (r) => ((await mayDecide(r)) ? r : undefined)))).filter((r) => r !== undefined);
     await client.views.publish({
       user_id: event.user,
-      view: buildHomeView({ isApprover, pending: pending.filter((r) => r.expiresAt > now), mine }),
+      view: buildHomeView({ isApprover, pending: decidable, mine }),
     });
   });
 }

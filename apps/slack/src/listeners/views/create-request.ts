@@ -1,16 +1,23 @@
 // view_submission of the request modal (apikey_create): validated with core's schemas, problems returned as
 // response_action "errors" keyed by block id (nothing stored, nothing sent); otherwise the request is stored
 // as pending with the approval message and the requester's pending DM queued, and the modal closes.
-import { apiKeyDescriptionSchema, apiKeyNameSchema, countCodePoints, validateApiKeyDescription, validateApiKeyName } from '@apikey/core';
+import { apiKeyDescriptionSchema, apiKeyNameSchema, countCodePoints, printable, validateApiKeyDescription, validateApiKeyName } from '@apikey/core';
 import type { BoltApp } from '../../bolt.ts';
+import { ruleFor } from '../../policy.ts';
 import { enqueueApprovalMessage, enqueueNotify, type WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
-import { CREATE_CALLBACK_ID, JUSTIFICATION_MAX } from '../../views/request-modal.ts';
+import type { CatalogueProduct } from '../../workflow/product-catalogue.ts';
+import { CREATE_CALLBACK_ID, JUSTIFICATION_MAX, PRODUCT_BLOCK_ID } from '../../views/request-modal.ts';
 
-export type StateValues = Record<string, Record<string, { value?: string | null }>>;
+export type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
 
 export function inputValue(values: StateValues, blockId: string): string {
   return values[blockId]?.value?.value ?? '';
+}
+
+/** The option value picked in a select (the product id for the product block), '' when none. */
+export function selectedValue(values: StateValues, blockId: string): string {
+  return values[blockId]?.value?.selected_option?.value ?? '';
 }
 
 // Newlines and tabs are fine in a multi-line justification; other control characters are not.
@@ -38,6 +45,21 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
     if (descriptionError !== undefined) errors.description = descriptionError;
     const justificationError = validateFreeText(rawJustification, JUSTIFICATION_MAX, 'why you need the key');
     if (justificationError !== undefined) errors.justification = justificationError;
+    // The product is looked up again on NCP (not taken from the payload's option text): its name is NCP's, and
+    // an id NCP does not list is refused before anything is stored.
+    const productId = selectedValue(values, PRODUCT_BLOCK_ID);
+    let product: CatalogueProduct | undefined;
+    if (productId === '') {
+      if (ctx.policy.requireProduct()) errors[PRODUCT_BLOCK_ID] = 'Pick the product the key is for.';
+    } else {
+      try {
+        product = await ctx.products.find(productId);
+        if (product === undefined) errors[PRODUCT_BLOCK_ID] = 'That product is not available any more. Pick another one.';
+      } catch (err) {
+        ctx.logger.warn(`could not look product ${printable(productId)} up for ${body.user.id}: ${describeFailure(err).message}`);
+        errors[PRODUCT_BLOCK_ID] = 'Could not check the product with NCP right now. Please try again in a minute.';
+      }
+    }
     if (Object.keys(errors).length > 0) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -52,8 +74,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
         apiKeyName: apiKeyNameSchema.parse(rawName),
         apiKeyDescription: apiKeyDescriptionSchema.parse(rawDescription),
         justification: rawJustification.trim(),
+        ...(product !== undefined ? { productId: product.productId, productName: product.productName } : {}),
         createdAt: now,
-        expiresAt: now + ctx.config.requestTtlMs,
+        expiresAt: now + ruleFor(ctx.config.policy, product?.productId).ttlMs,
       }, body.user.id, [enqueueApprovalMessage(now), enqueueNotify('pending', now)]);
       ctx.logger.info(`request ${request.id} created by ${body.user.id}`);
     } catch (err) {
