@@ -151,6 +151,12 @@ export function createMetrics(o: { store: RequestStore; now: () => number; prefi
           return result;
         },
         listApprovals: (...a) => store.listApprovals(...a),
+        registerKey: (...a) => timed('registerKey', () => store.registerKey(...a)),
+        getKey: (...a) => timed('getKey', () => store.getKey(...a)),
+        listKeys: (...a) => timed('listKeys', () => store.listKeys(...a)),
+        updateKey: (...a) => timed('updateKey', () => store.updateKey(...a)),
+        markOwnerGone: (...a) => timed('markOwnerGone', () => store.markOwnerGone(...a)),
+        listKeyOwners: (...a) => timed('listKeyOwners', () => store.listKeyOwners(...a)),
         updateRequest: (...a) => timed('updateRequest', () => store.updateRequest(...a)),
         claimDue(...a) {
           hooks?.onClaim?.();

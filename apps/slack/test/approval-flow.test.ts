@@ -60,6 +60,8 @@ describe('approval flow', () => {
     });
     expect(stored.apiKeyId).toBe(key.apiKeyId);
     expect(stored.decidedBy).toBe(APPROVER);
+    // The registry knows the key's owner and origin from the moment NCP made it.
+    expect(await app.store.getKey(key.apiKeyId)).toMatchObject({ ownerId: REQUESTER, requestId: request.id, apiKeyName: 'billing-svc', state: 'active' });
 
     const updated = await waitFor('approval message updated', () => {
       const m = standIn.messages(APPROVER_CHANNEL).find((x) => x.ts === message.ts);

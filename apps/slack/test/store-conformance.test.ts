@@ -9,6 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openRequestStore } from '../src/store/open-store.ts';
 import { createPgliteExecutor } from '../src/store/pglite-executor.ts';
 import { createPostgresExecutor } from '../src/store/postgres-executor.ts';
+import type { NewRegisteredKey } from '../src/store/key-registry.ts';
 import type { KeyRequest, NewKeyRequest, OutboxItem, RequestStore } from '../src/store/request-store.ts';
 import { migrate, migrations, SCHEMA_VERSION } from '../src/store/schema.ts';
 import type { SqlExecutor } from '../src/store/sql-executor.ts';
@@ -106,7 +107,7 @@ describe.each(backends)('RequestStore on $name', (backend) => {
   beforeEach(async () => {
     await h.raw.transaction(async (tx) => {
       await tx.query(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate`);
-      await tx.query(`TRUNCATE approvals, outbox, audit_events, requests`);
+      await tx.query(`TRUNCATE api_keys, approvals, outbox, audit_events, requests`);
       await tx.query(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_truncate`);
     });
   });
@@ -626,6 +627,173 @@ describe.each(backends)('RequestStore on $name', (backend) => {
     it('rejects items for an unknown request', async () => {
       await expect(store.enqueue('req_missing', [{ kind: 'notify', payload: {}, notBefore: T0 }])).rejects.toThrow();
       expect(await count(h.raw, 'outbox')).toBe(0);
+    });
+  });
+
+  describe('key registry', () => {
+    async function registered(overrides: Partial<NewRegisteredKey> = {}) {
+      const request = await store.createRequest(newRequest({ requesterId: overrides.ownerId ?? 'U_REQ' }), 'U_REQ');
+      const key: NewRegisteredKey = {
+        apiKeyId: `key${Math.random().toString(36).slice(2, 9)}`,
+        teamId: 'T001',
+        ownerId: 'U_REQ',
+        requestId: request.id,
+        apiKeyName: request.apiKeyName,
+        createdAt: T0,
+        ...overrides,
+      };
+      return store.registerKey(key);
+    }
+
+    it('registers a key once: a second registration returns the stored row unchanged and is not audited again', async () => {
+      const request = await store.createRequest(newRequest(), 'U_REQ');
+      const input = { apiKeyId: 'k1', teamId: 'T001', ownerId: 'U_REQ', requestId: request.id, apiKeyName: 'billing-export', createdAt: T0, productId: 'weatherpub', productName: 'Weather <b>' };
+      const first = await store.registerKey(input);
+      expect(first).toEqual({ ...input, state: 'active', version: 1 });
+      const again = await h.b.registerKey({ ...input, ownerId: 'U_OTHER', createdAt: T0 + HOUR });
+      expect(again).toEqual(first);
+      expect(await store.getKey('k1')).toEqual(first);
+      expect((await store.listAudit(request.id)).map((e) => e.type)).toEqual(['requested', 'key_registered']);
+    });
+
+    it('refuses a key of an unknown request and malformed input, storing nothing', async () => {
+      await expect(store.registerKey({ apiKeyId: 'k1', teamId: 'T001', ownerId: 'U', requestId: 'req_missing', apiKeyName: 'n', createdAt: T0 })).rejects.toThrow();
+      await expect(store.registerKey({ apiKeyId: '', teamId: 'T001', ownerId: 'U', requestId: 'req_x', apiKeyName: 'n', createdAt: T0 })).rejects.toThrow(/apiKeyId must be a non-empty string/);
+      expect(await count(h.raw, 'api_keys')).toBe(0);
+      expect(await store.getKey('k1')).toBeUndefined();
+    });
+
+    it('lists keys by owner, team, state, offboarding mark, rotation age and reminder, oldest first', async () => {
+      const a = await registered({ apiKeyId: 'ka', createdAt: T0 });
+      const b = await registered({ apiKeyId: 'kb', createdAt: T0 + 1 });
+      const c = await registered({ apiKeyId: 'kc', ownerId: 'U_OTHER', createdAt: T0 + 2 });
+      await registered({ apiKeyId: 'kd', teamId: 'T002', createdAt: T0 + 3 });
+      await store.updateKey('kb', { state: 'disabled', rotatedAt: T0 + 10 * HOUR, remindedAt: T0 + HOUR });
+      await store.updateKey('kc', { ownerGoneAt: T0 + 5 });
+      const ids = (keys: { apiKeyId: string }[]) => keys.map((k) => k.apiKeyId);
+      expect(ids(await store.listKeys({ teamId: 'T001', ownerId: 'U_REQ' }, 10))).toEqual(['ka', 'kb']);
+      expect(ids(await store.listKeys({ states: ['active'] }, 10))).toEqual(['ka', 'kc', 'kd']);
+      expect(ids(await store.listKeys({ ownerGone: true }, 10))).toEqual(['kc']);
+      expect(ids(await store.listKeys({ teamId: 'T001', ownerGone: false }, 10))).toEqual(['ka', 'kb']);
+      // kb was rotated later, so it is not due; ka and kc are judged by their creation time.
+      expect(ids(await store.listKeys({ lastRotatedBefore: T0 + 5 * HOUR, teamId: 'T001' }, 10))).toEqual(['ka', 'kc']);
+      expect(ids(await store.listKeys({ notRemindedSince: T0 }, 10))).toEqual(['ka', 'kc', 'kd']);
+      expect(ids(await store.listKeys({}, 2))).toEqual(['ka', 'kb']);
+      expect(a.state).toBe('active');
+      expect(b.ownerId).toBe('U_REQ');
+      expect(c.ownerId).toBe('U_OTHER');
+      await expect(store.listKeys({ states: ['gone' as never] }, 10)).rejects.toThrow(/unknown key state 'gone'/);
+      await expect(store.listKeys({}, 0)).rejects.toThrow(/limit must be a positive integer/);
+    });
+
+    it('updateKey applies a patch, its audit event and its outbox items together on the key\'s request', async () => {
+      const key = await registered();
+      const updated = await store.updateKey(key.apiKeyId, { rotationStep: 'secondary', rotationBy: 'U_REQ', rotationStartedAt: T0 + 1 }, {
+        expectedVersion: key.version,
+        audit: { at: T0 + 1, actor: 'U_REQ', type: 'rotation_started', detail: { apiKeyId: key.apiKeyId } },
+        enqueue: [{ kind: 'notify', payload: { apiKeyId: key.apiKeyId }, notBefore: T0 + 1 }],
+      });
+      expect(updated).toMatchObject({ rotationStep: 'secondary', rotationBy: 'U_REQ', rotationStartedAt: T0 + 1, version: key.version + 1 });
+      expect((await store.listAudit(key.requestId)).map((e) => e.type)).toContain('rotation_started');
+      expect((await store.listOutbox(key.requestId)).map((i) => i.payload)).toEqual([{ apiKeyId: key.apiKeyId }]);
+      // A field given as undefined is cleared.
+      const cleared = await store.updateKey(key.apiKeyId, { rotationStep: undefined, rotationBy: undefined, rotationStartedAt: undefined, rotatedAt: T0 + 2 });
+      expect(cleared?.rotationStep).toBeUndefined();
+      expect(cleared?.rotationBy).toBeUndefined();
+      expect(cleared?.rotatedAt).toBe(T0 + 2);
+    });
+
+    it('updateKey with a stale version changes nothing: no patch, no audit event, no outbox item', async () => {
+      const key = await registered();
+      await store.updateKey(key.apiKeyId, { remindedAt: T0 });
+      const audits = (await store.listAudit(key.requestId)).length;
+      const stale = await store.updateKey(key.apiKeyId, { state: 'disabled' }, {
+        expectedVersion: key.version,
+        audit: { at: T0, actor: 'U', type: 'revoked' },
+        enqueue: [{ kind: 'notify', payload: {}, notBefore: T0 }],
+      });
+      expect(stale).toBeUndefined();
+      expect((await store.getKey(key.apiKeyId))?.state).toBe('active');
+      expect(await store.listAudit(key.requestId)).toHaveLength(audits);
+      expect(await store.listOutbox(key.requestId)).toEqual([]);
+      expect(await store.updateKey('k_missing', { state: 'disabled' })).toBeUndefined();
+    });
+
+    it('updateKey refuses fields it may not change or clear, and values of the wrong kind', async () => {
+      const key = await registered();
+      await expect(store.updateKey(key.apiKeyId, { requestId: 'req_x' } as never)).rejects.toThrow(/field 'requestId' cannot be changed/);
+      await expect(store.updateKey(key.apiKeyId, { ownerId: undefined as never })).rejects.toThrow(/ownerId cannot be cleared/);
+      await expect(store.updateKey(key.apiKeyId, { state: 'revoked' as never })).rejects.toThrow(/unknown key state/);
+      await expect(store.updateKey(key.apiKeyId, { rotationStep: 'tertiary' as never })).rejects.toThrow(/unknown rotation step/);
+      await expect(store.updateKey(key.apiKeyId, { revealPart: 'both' as never })).rejects.toThrow(/unknown key part/);
+      await expect(store.updateKey(key.apiKeyId, { rotatedAt: 1.5 })).rejects.toThrow(/integer/);
+      await expect(store.updateKey(key.apiKeyId, { remindedAt: T0 }, { enqueue: [{ kind: 'notify', payload: { primaryKey: 'x' }, notBefore: T0 }] })).rejects.toThrow(/looks secret/);
+      expect(await store.getKey(key.apiKeyId)).toEqual(key);
+    });
+
+    it('of concurrent compare-and-set updates on two replicas exactly one wins', async () => {
+      const key = await registered();
+      const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? h.a : h.b).updateKey(key.apiKeyId, { rotationStep: 'secondary', rotationBy: `U${i}` }, {
+          expectedVersion: key.version,
+          enqueue: [{ kind: 'notify', payload: { by: `U${i}` }, notBefore: T0 }],
+        })));
+      expect(results.filter((r) => r !== undefined)).toHaveLength(1);
+      expect(await store.listOutbox(key.requestId)).toHaveLength(1);
+    });
+
+    it('marks a departed owner\'s keys once, whoever marks them and however often, and queues the notice once', async () => {
+      await registered({ apiKeyId: 'k1', ownerId: 'U_GONE', createdAt: T0 });
+      await registered({ apiKeyId: 'k2', ownerId: 'U_GONE', createdAt: T0 + 1 });
+      const deleted = await registered({ apiKeyId: 'k3', ownerId: 'U_GONE', createdAt: T0 + 2 });
+      await store.updateKey(deleted.apiKeyId, { state: 'deleted' });
+      await registered({ apiKeyId: 'k4', ownerId: 'U_STAYS' });
+      await registered({ apiKeyId: 'k5', ownerId: 'U_GONE', teamId: 'T002' });
+      const notices: string[][] = [];
+      const onMarked = (keys: readonly { apiKeyId: string; requestId: string }[]) => {
+        notices.push(keys.map((k) => k.apiKeyId));
+        const first = keys[0];
+        return first === undefined ? [] : [{ requestId: first.requestId, items: [{ kind: 'notify' as const, payload: { keys: keys.map((k) => k.apiKeyId) }, notBefore: T0 }] }];
+      };
+      const results = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? h.a : h.b).markOwnerGone('T001', 'U_GONE', T0 + 100 + i, onMarked)));
+      const winners = results.filter((r) => r.length > 0);
+      expect(winners).toHaveLength(1);
+      expect(winners[0]?.map((k) => k.apiKeyId)).toEqual(['k1', 'k2']);
+      expect(notices.filter((n) => n.length > 0)).toEqual([['k1', 'k2']]);
+      const k1 = await store.getKey('k1');
+      expect(k1?.ownerGoneAt).toBeGreaterThanOrEqual(T0 + 100);
+      expect((await store.listOutbox(k1?.requestId ?? '')).map((i) => i.payload)).toEqual([{ keys: ['k1', 'k2'] }]);
+      expect((await store.listAudit(k1?.requestId ?? '')).filter((e) => e.type === 'owner_gone')).toHaveLength(1);
+      expect((await store.getKey('k3'))?.ownerGoneAt).toBeUndefined();
+      expect((await store.getKey('k4'))?.ownerGoneAt).toBeUndefined();
+      expect((await store.getKey('k5'))?.ownerGoneAt).toBeUndefined();
+      expect(await store.markOwnerGone('T001', 'U_GONE', T0 + 999, onMarked)).toEqual([]);
+    });
+
+    it('lists the owners holding keys, distinct and paged', async () => {
+      await registered({ apiKeyId: 'k1', ownerId: 'U_B' });
+      await registered({ apiKeyId: 'k2', ownerId: 'U_A' });
+      await registered({ apiKeyId: 'k3', ownerId: 'U_A' });
+      const gone = await registered({ apiKeyId: 'k4', ownerId: 'U_C' });
+      await store.updateKey(gone.apiKeyId, { state: 'deleted' });
+      await registered({ apiKeyId: 'k5', ownerId: 'U_A', teamId: 'T002' });
+      const page1 = await store.listKeyOwners({}, 2);
+      expect(page1).toEqual([{ teamId: 'T001', ownerId: 'U_A' }, { teamId: 'T001', ownerId: 'U_B' }]);
+      const page2 = await store.listKeyOwners({ after: { teamId: 'T001', ownerId: 'U_B' } }, 2);
+      expect(page2).toEqual([{ teamId: 'T002', ownerId: 'U_A' }]);
+      expect(await store.listKeyOwners({ states: ['deleted'] }, 10)).toEqual([{ teamId: 'T001', ownerId: 'U_C' }]);
+    });
+
+    it('the registry migration registers the keys of requests made before it, once', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.updateRequest(r.id, { apiKeyId: 'k_old', decidedAt: T0 + 5 });
+      await h.raw.query(`UPDATE requests SET state = 'delivered' WHERE id = $1`, [r.id]);
+      await h.raw.query(`DELETE FROM schema_version WHERE version = 4`);
+      await migrate(h.raw);
+      await migrate(h.raw);
+      expect(await store.getKey('k_old')).toEqual({
+        apiKeyId: 'k_old', teamId: 'T001', ownerId: 'U_REQ', requestId: r.id, apiKeyName: 'billing-export', state: 'active', version: 1, createdAt: T0 + 5,
+      });
     });
   });
 

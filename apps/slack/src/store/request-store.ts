@@ -1,8 +1,12 @@
 // The storage contract of the Slack app: key requests and their state machine, the append-only audit log,
 // and the delivery outbox. Two implementations (embedded PGlite, shared Postgres) pass one conformance suite.
 //
+// The key registry (key-registry.ts) is part of the same store and contract.
+//
 // Nothing secret is ever stored: no primaryKey/secondaryKey, no tokens. Keys are fetched from NCP by
 // apiKeyId at delivery/reveal time.
+
+import type { KeyRegistryStore } from './key-registry.ts';
 
 /**
  * pending ──approve──▶ approved ──key created──▶ created ──DM sent──▶ delivered
@@ -99,7 +103,7 @@ export type OutboxStats = {
   oldestDueAt?: number;
 };
 
-export interface RequestStore {
+export interface RequestStore extends KeyRegistryStore {
   /**
    * Inserts a new pending request, its 'requested' audit event and its first outbox items in one transaction:
    * either all of them are stored or none (no pending request that nobody is ever told about).

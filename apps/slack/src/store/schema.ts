@@ -101,6 +101,40 @@ export const migrations: readonly { version: number; statements: readonly string
       )`,
     ],
   },
+  {
+    version: 4,
+    statements: [
+      // The key registry: every key the app created, its owner, product and origin request — never a key value.
+      `CREATE TABLE IF NOT EXISTS api_keys (
+        api_key_id text PRIMARY KEY,
+        team_id text NOT NULL,
+        owner_id text NOT NULL,
+        request_id text NOT NULL REFERENCES requests (id),
+        api_key_name text NOT NULL,
+        product_id text,
+        product_name text,
+        state text NOT NULL CHECK (state IN ('active', 'disabled', 'deleted')),
+        version integer NOT NULL DEFAULT 1,
+        created_at bigint NOT NULL,
+        rotated_at bigint,
+        owner_gone_at bigint,
+        reminded_at bigint,
+        rotation_step text CHECK (rotation_step IN ('secondary', 'awaiting_primary', 'primary')),
+        rotation_by text,
+        rotation_started_at bigint,
+        rotation_fingerprint text,
+        reveal_part text CHECK (reveal_part IN ('secondary', 'primary')),
+        reveal_lease_until bigint,
+        revealed_at bigint
+      )`,
+      `CREATE INDEX IF NOT EXISTS api_keys_by_owner ON api_keys (team_id, owner_id, created_at)`,
+      // Keys created before the registry existed: their requests already name key, owner and product.
+      `INSERT INTO api_keys (api_key_id, team_id, owner_id, request_id, api_key_name, product_id, product_name, state, version, created_at)
+       SELECT api_key_id, team_id, requester_id, id, api_key_name, product_id, product_name, 'active', 1, COALESCE(decided_at, created_at)
+       FROM requests WHERE api_key_id IS NOT NULL AND state IN ('created', 'delivered')
+       ON CONFLICT (api_key_id) DO NOTHING`,
+    ],
+  },
 ];
 
 export const SCHEMA_VERSION = migrations[migrations.length - 1]?.version ?? 0;

@@ -35,12 +35,16 @@ export async function handleCreateKey(ctx: WorkflowContext, r: KeyRequest): Prom
   const key = await ctx.ncp.createApiKey({ apiKeyName: r.apiKeyName, apiKeyDescription: r.apiKeyDescription }, {
     operationId: r.id,
     ...resume,
-    // Recorded before the PUT that removes the marker, so a retry after any later crash knows the key.
+    // Recorded before the PUT that removes the marker, so a retry after any later crash knows the key; and
+    // registered to its owner as soon as it exists on NCP, so no key the app made is missing from the registry.
     onCommitted: async (k) => {
       if (k.apiKeyId !== r.apiKeyId) await ctx.store.updateRequest(r.id, { apiKeyId: k.apiKeyId });
+      await registerKeyOf(ctx, r, k.apiKeyId);
     },
   });
   const apiKeyId = key.apiKeyId;
+  // Resuming a recorded key may not pass through onCommitted again; registering twice is a no-op.
+  if (resume.resume !== undefined) await registerKeyOf(ctx, r, apiKeyId);
   const resumed = 'resume' in resume;
   // The create answer carries both values: the deliver step uses them instead of reading the key again.
   if (key.primaryKey !== undefined && key.secondaryKey !== undefined) ctx.held.put(r.id, apiKeyId, { key });
@@ -59,6 +63,19 @@ export async function handleCreateKey(ctx: WorkflowContext, r: KeyRequest): Prom
     [...productSteps, enqueueDeliverKey(now), enqueueApprovalMessage(now)],
   );
   if (result.ok) ctx.logger.info(`request ${r.id}: key ${apiKeyId} ${resumed ? 'created (resumed)' : 'created'}`);
+}
+
+function registerKeyOf(ctx: WorkflowContext, r: KeyRequest, apiKeyId: string) {
+  return ctx.store.registerKey({
+    apiKeyId,
+    teamId: r.teamId,
+    ownerId: r.requesterId,
+    requestId: r.id,
+    apiKeyName: r.apiKeyName,
+    createdAt: ctx.now(),
+    ...(r.productId !== undefined ? { productId: r.productId } : {}),
+    ...(r.productName !== undefined ? { productName: r.productName } : {}),
+  });
 }
 
 /** The key's relation to the request's product as NCP has it now (undefined: not subscribed). */
