@@ -20,6 +20,7 @@ import { createProductCatalogue } from './workflow/product-catalogue.ts';
 import { productPolicyOf } from './workflow/product-policy.ts';
 import { createOutboxWorker, type OutboxWorker, type OutboxWorkerOptions } from './workflow/outbox-worker.ts';
 import { describeFailure } from './workflow/describe-error.ts';
+import { createKeySweeper, type KeySweeper } from './workflow/key-sweeper.ts';
 import { createSweeper, type Sweeper } from './workflow/sweeper.ts';
 
 export type SlackAppDeps = {
@@ -51,6 +52,8 @@ export type SlackApp = {
   readiness(): ReadinessState;
   worker: OutboxWorker;
   sweeper: Sweeper;
+  /** Owners gone from Slack, rotation reminders (APIKEY_KEY_SWEEP_INTERVAL). */
+  keySweeper: KeySweeper;
   /** Starts receiving, then the worker and the sweeper. Resolves with the bound HTTP port (HTTP mode). */
   start(): Promise<{ port: number | undefined }>;
   /**
@@ -138,6 +141,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
   };
   const worker = createOutboxWorker(ctx, { workerId: deps.workerId ?? `w-${Math.random().toString(36).slice(2, 10)}`, ...deps.outbox });
   const sweeper = createSweeper(ctx, deps.sweepIntervalMs !== undefined ? { intervalMs: deps.sweepIntervalMs } : {});
+  const keySweeper = createKeySweeper(ctx, { intervalMs: config.keySweepIntervalMs });
 
   app.error(async (err) => {
     metrics.error('listener');
@@ -172,6 +176,7 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
     readiness: () => ({ ...ready }),
     worker,
     sweeper,
+    keySweeper,
     async start() {
       let port: number | undefined;
       try {
@@ -205,13 +210,14 @@ export function createSlackApp(deps: SlackAppDeps): SlackApp {
       worker.start();
       ready.workerRunning = true;
       sweeper.start();
+      keySweeper.start();
       return { port };
     },
     async stop() {
       ready.draining = true;
       // The worker gets the shutdown budget minus a margin for closing the server and the store, so the process
       // ends by itself: what is still running then is released (message steps) or left leased (key steps).
-      await Promise.all([worker.stop({ graceMs: Math.max(0, config.shutdownTimeoutMs - SHUTDOWN_MARGIN_MS) }), sweeper.stop()]);
+      await Promise.all([worker.stop({ graceMs: Math.max(0, config.shutdownTimeoutMs - SHUTDOWN_MARGIN_MS) }), sweeper.stop(), keySweeper.stop()]);
       ready.workerRunning = false;
       if (started) {
         // server.close() (inside app.stop) waits for every open connection, and Slack or a load balancer keeps

@@ -78,6 +78,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().trim().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql:// (or be unset for the embedded store)').optional(),
   APIKEY_DATA_DIR: z.string().trim().min(1, 'must not be empty').default('./data'),
   APIKEY_SHUTDOWN_TIMEOUT: durationSchema.default(10_000),
+  APIKEY_KEY_SWEEP_INTERVAL: durationSchema.default(600_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], { error: 'must be debug, info, warn or error' }).default('info'),
 });
 
@@ -99,6 +100,8 @@ export type SlackAppConfig = {
   dataDir: string;
   /** How long SIGTERM may take to finish in-flight work before the process exits anyway. */
   shutdownTimeoutMs: number;
+  /** Between passes of the key sweep (owners still in Slack? rotation reminders due?). */
+  keySweepIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Approvers, channel, quorum and TTL per product; approverChannel/approvers/requestTtlMs are its defaults. */
   policy: Policy;
@@ -170,6 +173,7 @@ function slackProblems(cleaned: Cleaned): { config?: SlackAppConfig; problems: C
       databaseUrl: e.DATABASE_URL,
       dataDir: e.APIKEY_DATA_DIR,
       shutdownTimeoutMs: e.APIKEY_SHUTDOWN_TIMEOUT,
+      keySweepIntervalMs: e.APIKEY_KEY_SWEEP_INTERVAL,
       logLevel: e.LOG_LEVEL,
       policy,
     },

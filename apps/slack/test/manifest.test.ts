@@ -34,15 +34,15 @@ describe.each(['manifest.json', 'manifest.socket.json'])('%s', (file) => {
     const manifest = JSON.parse(await readFile(join(ROOT, file), 'utf8'));
     const code = (await sources(join(ROOT, 'src'))).join('\n');
     const used = Object.keys(SCOPE_FOR).filter((m) => new RegExp(`\\.${m.split('.').join('\\s*\\.')}\\(`).test(code));
-    expect(used).toEqual(expect.arrayContaining(['chat.postMessage', 'chat.update', 'usergroups.users.list', 'views.open', 'views.publish']));
+    expect(used).toEqual(expect.arrayContaining(['chat.postMessage', 'chat.update', 'usergroups.users.list', 'users.info', 'views.open', 'views.publish']));
     const needed = new Set(['commands', ...used.map((m) => SCOPE_FOR[m]).filter((s): s is string => s !== null)]);
     expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(needed);
   });
 
-  it('declares /apikey, app_home_opened, interactivity and the Home and Messages tabs', async () => {
+  it('declares /apikey, app_home_opened and user_change (offboarding), interactivity and the Home and Messages tabs', async () => {
     const m = JSON.parse(await readFile(join(ROOT, file), 'utf8'));
     expect(m.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(['/apikey']);
-    expect(m.settings.event_subscriptions.bot_events).toEqual(['app_home_opened']);
+    expect(m.settings.event_subscriptions.bot_events).toEqual(['app_home_opened', 'user_change']);
     expect(m.settings.interactivity.is_enabled).toBe(true);
     expect(m.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
   });

@@ -2,14 +2,18 @@
 import type { BoltApp } from '../bolt.ts';
 import type { WorkflowContext } from '../workflow/context.ts';
 import * as decisionButtons from './actions/decision-buttons.ts';
+import * as offboarding from './actions/offboarding.ts';
+import * as revoke from './actions/revoke.ts';
 import * as retry from './actions/retry.ts';
 import * as reveal from './actions/reveal.ts';
 import * as unhandled from './actions/unhandled.ts';
 import * as apikeyCommand from './commands/apikey.ts';
 import * as appHome from './events/app-home.ts';
+import * as userChange from './events/user-change.ts';
 import * as productSuggestions from './options/product-suggestions.ts';
 import * as createRequest from './views/create-request.ts';
 import * as decideRequest from './views/decide-request.ts';
+import * as revokeKey from './views/revoke-key.ts';
 
 export function registerListeners(app: BoltApp, ctx: WorkflowContext): void {
   apikeyCommand.register(app, ctx);
@@ -20,5 +24,9 @@ export function registerListeners(app: BoltApp, ctx: WorkflowContext): void {
   retry.register(app, ctx);
   reveal.register(app, ctx);
   appHome.register(app, ctx);
+  revoke.register(app, ctx);
+  revokeKey.register(app, ctx);
+  userChange.register(app, ctx);
+  offboarding.register(app, ctx);
   unhandled.register(app, ctx);
 }

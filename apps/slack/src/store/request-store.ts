@@ -76,7 +76,9 @@ export type RecordApprovalResult =
  * An approved request runs create_key → subscribe_product (when it names a product) → accept_subscription (when
  * policy accepts for that product) → deliver_key, one step at a time, each resumable on its own.
  */
-export type OutboxKind = 'create_key' | 'subscribe_product' | 'accept_subscription' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind';
+export type OutboxKind = 'create_key' | 'subscribe_product' | 'accept_subscription' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind'
+  // Key lifecycle (queued on the key's origin request; never fail the request when they give up):
+  | 'revoke_key' | 'key_notice' | 'offboarding_notice' | 'rotation_reminder';
 
 export type OutboxItem = {
   id: number;

@@ -9,8 +9,10 @@ export function helpMessage(unknown?: string): SlackMessage {
   const body =
     '*/apikey create [name]* — request an NCP API Gateway key (opens a form; an approver decides)\n' +
     '*/apikey list* — your requests and their state\n' +
+    '*/apikey keys* — your keys (and, for approvers, keys needing attention) with Rotate / Revoke buttons\n' +
+    '*/apikey revoke &lt;apiKeyId&gt;* — disable (or, if policy says so, delete) one of your keys\n' +
     '*/apikey help* — this message';
-  return { text: `${lead}Usage: /apikey create [name] | list | help`, blocks: [{ type: 'section', text: mrkdwn(lead + body) }] };
+  return { text: `${lead}Usage: /apikey create [name] | list | keys | revoke &lt;apiKeyId&gt; | help`, blocks: [{ type: 'section', text: mrkdwn(lead + body) }] };
 }
 
 const MESSAGE_TEXT_BUDGET = 11_000;

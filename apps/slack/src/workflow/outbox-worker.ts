@@ -9,6 +9,9 @@ import type { KeyRequest, OutboxItem } from '../store/request-store.ts';
 import { enqueueApprovalMessage, type WorkflowContext } from './context.ts';
 import { handleAccept, handleCreateKey, handleDeliverKey, handleNotify, handleSubscribe, syncApprovalMessage } from './deliver.ts';
 import { describeFailure } from './describe-error.ts';
+import { handleRotationReminder } from './key-sweeper.ts';
+import { handleKeyNotice, handleOffboardingNotice } from './offboarding.ts';
+import { handleRevokeKey, revokeGaveUp } from './revoke.ts';
 import { handleRemind } from './sweeper.ts';
 
 export type OutboxWorkerOptions = {
@@ -89,6 +92,10 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
       case 'notify': return handleNotify(ctx, r, item);
       case 'update_approval_message': return syncApprovalMessage(ctx, r);
       case 'remind': return handleRemind(ctx, r);
+      case 'revoke_key': return handleRevokeKey(ctx, item);
+      case 'key_notice': return handleKeyNotice(ctx, item);
+      case 'offboarding_notice': return handleOffboardingNotice(ctx, item);
+      case 'rotation_reminder': return handleRotationReminder(ctx, item);
     }
   };
   const onFailure = async (item: OutboxItem, r: KeyRequest, err: unknown): Promise<void> => {
@@ -109,6 +116,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
         if (result.ok) log.error(`request ${r.id} failed after ${item.attempts} attempts: ${info.message}`);
       } else {
         await ctx.store.appendAudit({ requestId: r.id, at: now, actor: 'system', type: 'notify_failed', detail: { kind: item.kind, error: info.message } });
+        if (item.kind === 'revoke_key') await revokeGaveUp(ctx, item, info.message).catch((e: unknown) => log.warn(`could not report the failed revocation: ${describeFailure(e).message}`));
       }
       await ctx.store.completeOutbox(item.id, opts.workerId, now);
       return;

@@ -1,10 +1,12 @@
-// /apikey create [name] | list | help. Every branch acks first (slash commands are never retried and time out
+// /apikey create [name] | list | keys | revoke <apiKeyId> | help. Every branch acks first (slash commands are never retried and time out
 // after 3 s); `create` spends the trigger on views.open straight after the ack, before anything slow.
 import type { BoltApp } from '../../bolt.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { helpMessage, requestListMessage } from '../../views/help.ts';
 import { buildRequestModal } from '../../views/request-modal.ts';
+import { handleKeysCommand } from './keys.ts';
+import { handleRevokeCommand } from './revoke.ts';
 
 export function register(app: BoltApp, ctx: WorkflowContext): void {
   app.command('/apikey', async ({ command, ack, client, respond }) => {
@@ -30,6 +32,12 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
         await respond({ response_type: 'ephemeral', ...requestListMessage(requests) });
         return;
       }
+      case 'keys':
+        await ack();
+        await respond({ response_type: 'ephemeral', ...(await handleKeysCommand(ctx, { teamId: command.team_id, userId: command.user_id })) });
+        return;
+      case 'revoke':
+        return handleRevokeCommand(ctx, { command, ack, client, respond });
       case '':
       case 'help':
         await ack({ response_type: 'ephemeral', ...helpMessage() });
