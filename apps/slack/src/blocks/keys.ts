@@ -69,10 +69,11 @@ export function keyButtons(key: RegisteredKey): types.Button[] {
   return buttons;
 }
 
-function keyBlocks(line: string, key: RegisteredKey): types.KnownBlock[] {
+/** `list` keeps block ids unique when one key is in both lists. */
+function keyBlocks(line: string, key: RegisteredKey, list: 'mine' | 'attn'): types.KnownBlock[] {
   const buttons = keyButtons(key);
   const section: types.KnownBlock = { type: 'section', text: mrkdwn(line) };
-  return buttons.length > 0 ? [section, { type: 'actions', block_id: `key_${key.apiKeyId}`.slice(0, 255), elements: buttons }] : [section];
+  return buttons.length > 0 ? [section, { type: 'actions', block_id: `${list}_${key.apiKeyId}`.slice(0, 255), elements: buttons }] : [section];
 }
 
 const ATTENTION_LABEL: Record<KeyAttention, string> = { owner_gone: 'owner left Slack', rotation_due: 'rotation overdue' };
@@ -87,15 +88,15 @@ export function keyOverviewBlocks(
 ): types.KnownBlock[] {
   const out: types.KnownBlock[] = [];
   let text = 0;
-  const room = (blocks: number, chars: number, reserve: number) => out.length + blocks + reserve <= o.maxBlocks && text + chars <= o.maxText;
-  const list = (title: string, empty: string | undefined, items: { key: RegisteredKey; line: string }[], reserveAfter: number) => {
+  const list = (name: 'mine' | 'attn', title: string, empty: string | undefined, items: { key: RegisteredKey; line: string }[], limit: { blocks: number; text: number }) => {
+    const start = { blocks: out.length, text };
     out.push(o.header(title));
     if (items.length === 0 && empty !== undefined) out.push({ type: 'context', elements: [mrkdwn(empty)] });
     let shown = 0;
     for (const item of items) {
-      const blocks = keyBlocks(item.line, item.key);
-      // One block stays free for the "…and N more" line, plus what the next list needs.
-      if (!room(blocks.length, item.line.length, 1 + reserveAfter)) break;
+      const blocks = keyBlocks(item.line, item.key, name);
+      // One block stays free for the "…and N more" line.
+      if (out.length - start.blocks + blocks.length + 1 > limit.blocks || text - start.text + item.line.length > limit.text) break;
       out.push(...blocks);
       text += item.line.length;
       shown++;
@@ -107,8 +108,20 @@ export function keyOverviewBlocks(
     key,
     line: cutMrkdwn(`${keyLine(key, { now: o.now, rotateAfterMs: o.rotateAfterOf(key), owner: true })} · _${reasons.map((r) => ATTENTION_LABEL[r]).join(', ')}_`, TEXT_LIMIT.section),
   }));
-  list(`My keys (${mine.length})`, 'You hold no keys yet. Keys you request and get approved appear here.', mine, overview.isApprover ? 3 : 0);
-  if (overview.isApprover) list(`Needs attention (${attention.length})`, 'No key of the products you approve needs attention.', attention, 0);
+  if (!overview.isApprover) {
+    list('mine', `My keys (${mine.length})`, 'You hold no keys yet. Keys you request and get approved appear here.', mine, { blocks: o.maxBlocks, text: o.maxText });
+    return out;
+  }
+  // Both lists get a share: the attention list what it needs up to half, "My keys" the rest (and then the
+  // attention list whatever "My keys" left over).
+  const need = (items: { line: string }[]) => ({ blocks: 2 + 2 * items.length, text: items.reduce((n, i) => n + i.line.length, 0) });
+  const attentionNeed = need(attention);
+  const mineLimit = {
+    blocks: o.maxBlocks - Math.min(attentionNeed.blocks, Math.floor(o.maxBlocks / 2)),
+    text: o.maxText - Math.min(attentionNeed.text, Math.floor(o.maxText / 2)),
+  };
+  list('mine', `My keys (${mine.length})`, 'You hold no keys yet. Keys you request and get approved appear here.', mine, mineLimit);
+  list('attn', `Needs attention (${attention.length})`, 'No key of the products you approve needs attention.', attention, { blocks: o.maxBlocks - out.length, text: o.maxText - text });
   return out;
 }
 

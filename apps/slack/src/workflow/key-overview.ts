@@ -48,6 +48,8 @@ export async function loadKeyOverview(ctx: WorkflowContext, teamId: string, user
   // Only the products this viewer approves (a product's approvers replace the defaults'; lookups are cached).
   const attention = [];
   for (const entry of reasons.values()) {
+    // The viewer's own keys are under "My keys" already.
+    if (entry.key.ownerId === userId) continue;
     if (await isKeyApprover(ctx, entry.key, userId).catch(() => false)) attention.push(entry);
   }
   return { mine, attention, isApprover };
