@@ -235,6 +235,44 @@ describe('revoke', () => {
     expect(notice.text).toContain(`<@${APPROVER}> revoked`);
   });
 
+  it('a delete whose answer was lost (NCP deleted it, then failed) ends deleted, not failed', async () => {
+    const owner = person();
+    const { key, values } = await deliveredKey(app, standIn, ncp, { userId: owner, name: 'delete-lost-answer', product: 'paymentprt' });
+    ncp.emulator.setFaults({ commitThenFail: { rate: 1, mode: '503' }, only: { method: 'DELETE' } });
+    try {
+      const modal = await clickRevoke(owner, key.apiKeyId);
+      await app.driver.viewSubmission({ userId: owner, view: modal });
+      await waitFor('deleted', async () => ((await keyNow(app, key.apiKeyId)).state === 'deleted' ? true : undefined), 15_000);
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+    expect(ncp.emulator.inspect.keys().find((k) => k.apiKeyId === key.apiKeyId)).toBeUndefined();
+    expect(await gatewayStatus(ncp, 'paymentprt', values.primary)).toBe(401);
+  });
+
+  it('when NCP keeps refusing, the revocation gives up after the configured attempts and tells who asked; the request is not failed', async () => {
+    const owner = person();
+    const { key, values, request } = await deliveredKey(app, standIn, ncp, { userId: owner, name: 'revoke-gives-up', product: 'weatherpub' });
+    ncp.emulator.setFaults({ statusRates: { 500: 1 }, only: { method: 'PUT' } });
+    try {
+      const modal = await clickRevoke(owner, key.apiKeyId);
+      await app.driver.viewSubmission({ userId: owner, view: modal });
+      const dm = await waitFor('failure DM', () => standIn.dms(owner).find((m) => m.text?.includes('Revoking API key') && m.text.includes(key.apiKeyId)), 30_000);
+      expect(dm.text).toContain('may still work');
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+    expect((await keyNow(app, key.apiKeyId)).state).toBe('active');
+    expect(await gatewayStatus(ncp, 'weatherpub', values.primary)).toBe(200);
+    expect((await app.store.getRequest(request.id))?.state).toBe('delivered');
+    expect((await app.store.listAudit(request.id)).some((e) => e.type === 'notify_failed' && e.detail?.kind === 'revoke_key')).toBe(true);
+    // Once NCP recovers, revoking again works (the failed attempt does not block it).
+    const again = await clickRevoke(owner, key.apiKeyId);
+    expect(again.callback_id).toBe('apikey_revoke');
+    await app.driver.viewSubmission({ userId: owner, view: again });
+    await waitFor('disabled', async () => ((await keyNow(app, key.apiKeyId)).state === 'disabled' ? true : undefined));
+  });
+
   it('answers bad input to /apikey revoke clearly and looks nothing up', async () => {
     for (const text of ['revoke', 'revoke a b', 'revoke <!channel>']) {
       const res = await app.driver.slashCommand({ userId: OUTSIDER, text });

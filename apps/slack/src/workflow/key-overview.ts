@@ -21,6 +21,8 @@ export function shortestRotateAfter(ctx: WorkflowContext): number | undefined {
 }
 
 export async function loadKeyOverview(ctx: WorkflowContext, teamId: string, userId: string): Promise<KeyOverview> {
+  // Every Slack request names its workspace; without one there is nothing of this person's to look up.
+  if (teamId === '') return { mine: [], attention: [], isApprover: false };
   const now = ctx.now();
   const [mine, isApprover] = await Promise.all([
     ctx.store.listKeys({ teamId, ownerId: userId, states: ['active', 'disabled'] }, PAGE),
