@@ -2,8 +2,8 @@
 // click is acked at once and the trigger spent on views.open (after the post-ack gate): the confirmation modal, or a notice saying why
 // there is nothing to decide. Authorisation is checked again, authoritatively, when the modal is submitted.
 import type { BoltApp, BlockAction, ButtonAction, SlackActionMiddlewareArgs, AllMiddlewareArgs } from '../../bolt.ts';
-import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../../views/approval-message.ts';
-import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../../views/decision-modals.ts';
+import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../../blocks/approval-message.ts';
+import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../../blocks/decision-modals.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { authoriseDecision } from '../../workflow/decide.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';

@@ -2,7 +2,7 @@
 // queues key creation again (a key already created is reused, not created twice).
 import type { BoltApp, BlockAction, ButtonAction } from '../../bolt.ts';
 import { ruleFor } from '../../policy.ts';
-import { RETRY_ACTION_ID } from '../../views/approval-message.ts';
+import { RETRY_ACTION_ID } from '../../blocks/approval-message.ts';
 import { CLEAR_LAST_ERROR, enqueueApprovalMessage, enqueueCreateKey, type WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 

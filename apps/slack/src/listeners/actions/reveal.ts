@@ -6,9 +6,9 @@
 // the keys arrived makes the update fail: the lease is given back and the reveal stays available.
 import type { BoltApp, BlockAction, ButtonAction } from '../../bolt.ts';
 import type { KeyRequest, KeyRequestPatch } from '../../store/request-store.ts';
-import { buildNoticeModal } from '../../views/decision-modals.ts';
-import { loadingModal, REVEAL_ACTION_ID, revealedDm, revealModal } from '../../views/dms.ts';
-import { ncpText } from '../../views/format.ts';
+import { buildNoticeModal } from '../../blocks/decision-modals.ts';
+import { loadingModal, REVEAL_ACTION_ID, revealedDm, revealModal } from '../../blocks/dms.ts';
+import { ncpText } from '../../blocks/format.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 

@@ -1,7 +1,7 @@
 // Acks any other block action (links, future buttons) so Slack never shows a timeout, and logs its id.
 import type { BoltApp } from '../../bolt.ts';
-import { APPROVE_ACTION_ID, DENY_ACTION_ID, RETRY_ACTION_ID } from '../../views/approval-message.ts';
-import { REVEAL_ACTION_ID } from '../../views/dms.ts';
+import { APPROVE_ACTION_ID, DENY_ACTION_ID, RETRY_ACTION_ID } from '../../blocks/approval-message.ts';
+import { REVEAL_ACTION_ID } from '../../blocks/dms.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 
 // Bolt runs every matching listener and a second ack throws, so this must not match the handled ids; built

@@ -3,8 +3,8 @@
 import type { BoltApp } from '../../bolt.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
-import { helpMessage, requestListMessage } from '../../views/help.ts';
-import { buildRequestModal } from '../../views/request-modal.ts';
+import { helpMessage, requestListMessage } from '../../blocks/help.ts';
+import { buildRequestModal } from '../../blocks/request-modal.ts';
 
 export function register(app: BoltApp, ctx: WorkflowContext): void {
   app.command('/apikey', async ({ command, ack, client, respond }) => {

@@ -3,7 +3,7 @@
 import type { BoltApp } from '../../bolt.ts';
 import { ruleFor } from '../../policy.ts';
 import type { KeyRequest } from '../../store/request-store.ts';
-import { buildHomeView } from '../../views/home.ts';
+import { buildHomeView } from '../../blocks/home.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 
 export function register(app: BoltApp, ctx: WorkflowContext): void {

@@ -5,8 +5,8 @@
 import type { BoltApp } from '../../bolt.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import type { CatalogueProduct } from '../../workflow/product-catalogue.ts';
-import { cutPlain } from '../../views/format.ts';
-import { PRODUCT_BLOCK_ID } from '../../views/request-modal.ts';
+import { cutPlain } from '../../blocks/format.ts';
+import { PRODUCT_BLOCK_ID } from '../../blocks/request-modal.ts';
 import { printable } from '@apikey/core';
 
 /** Slack's limits for one external-select answer: 100 options, option text 75 characters. */

@@ -7,7 +7,7 @@ import { ruleFor } from '../../policy.ts';
 import { enqueueApprovalMessage, enqueueNotify, type WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import type { CatalogueProduct } from '../../workflow/product-catalogue.ts';
-import { CREATE_CALLBACK_ID, JUSTIFICATION_MAX, PRODUCT_BLOCK_ID } from '../../views/request-modal.ts';
+import { CREATE_CALLBACK_ID, JUSTIFICATION_MAX, PRODUCT_BLOCK_ID } from '../../blocks/request-modal.ts';
 
 export type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
 
