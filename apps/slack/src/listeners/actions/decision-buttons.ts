@@ -5,13 +5,13 @@ import type { BoltApp, BlockAction, ButtonAction, SlackActionMiddlewareArgs, All
 import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../../blocks/approval-message.ts';
 import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../../blocks/decision-modals.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
-import { authoriseDecision } from '../../workflow/decide.ts';
+import { authoriseDecision, type Decision } from '../../workflow/decide.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 
-type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+export type DecisionButtonArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action'> & Pick<AllMiddlewareArgs, 'client'>;
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  const open = (decision: 'approve' | 'deny') => async ({ ack, body, action, client }: ButtonArgs) => {
+export function createDecisionButtonHandler(ctx: WorkflowContext, decision: Decision): (args: DecisionButtonArgs) => Promise<void> {
+  return async ({ ack, body, action, client }) => {
     await ack();
     const request = await ctx.store.getRequest(action.value ?? '');
     let view;
@@ -31,6 +31,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
       ctx.logger.warn(`could not open the ${decision} modal for ${body.user.id}: ${describeFailure(err).message}`);
     }
   };
-  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION_ID, open('approve'));
-  app.action<BlockAction<ButtonAction>>(DENY_ACTION_ID, open('deny'));
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION_ID, createDecisionButtonHandler(ctx, 'approve'));
+  app.action<BlockAction<ButtonAction>>(DENY_ACTION_ID, createDecisionButtonHandler(ctx, 'deny'));
 }

@@ -2,7 +2,7 @@
 // response_action "errors" keyed by block id (nothing stored, nothing sent); otherwise the request is stored
 // as pending with the approval message and the requester's pending DM queued, and the modal closes.
 import { apiKeyDescriptionSchema, apiKeyNameSchema, countCodePoints, printable, validateApiKeyDescription, validateApiKeyName } from '@apikey/core';
-import type { BoltApp } from '../../bolt.ts';
+import type { BoltApp, SlackViewMiddlewareArgs, ViewSubmitAction } from '../../bolt.ts';
 import { ruleFor } from '../../policy.ts';
 import { enqueueApprovalMessage, enqueueNotify, type WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
@@ -31,8 +31,10 @@ export function validateFreeText(raw: string, max: number, what: string): string
   return undefined;
 }
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.view(CREATE_CALLBACK_ID, async ({ ack, body, view }) => {
+export type RequestSubmissionArgs = Pick<SlackViewMiddlewareArgs<ViewSubmitAction>, 'ack' | 'body' | 'view'>;
+
+export function createRequestSubmissionHandler(ctx: WorkflowContext): (args: RequestSubmissionArgs) => Promise<void> {
+  return async ({ ack, body, view }) => {
     const values = view.state.values as StateValues;
     const rawName = inputValue(values, 'name');
     const rawDescription = inputValue(values, 'description');
@@ -86,5 +88,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
     }
     await ack();
     ctx.wake();
-  });
+  };
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.view<ViewSubmitAction>(CREATE_CALLBACK_ID, createRequestSubmissionHandler(ctx));
 }
