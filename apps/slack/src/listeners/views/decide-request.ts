@@ -2,11 +2,11 @@
 // and applied before the ack so a refusal or a lost race comes back as an inline error in the modal
 // ("Already approved by <@U…>"); the slow part (creating the key) runs later in the outbox worker.
 import type { BoltApp, SlackViewMiddlewareArgs, ViewSubmitAction } from '../../bolt.ts';
+import { inputValue, validateFreeText, type StateValues } from '../../blocks/form-values.ts';
 import { APPROVE_CALLBACK_ID, DENY_CALLBACK_ID, REASON_MAX } from '../../blocks/decision-modals.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { decide, type Decision } from '../../workflow/decide.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
-import { inputValue, validateFreeText, type StateValues } from './create-request.ts';
 
 export type DecisionSubmissionArgs = Pick<SlackViewMiddlewareArgs<ViewSubmitAction>, 'ack' | 'body' | 'view'>;
 
