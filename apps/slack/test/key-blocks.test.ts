@@ -9,7 +9,7 @@ import { buildRevokeModal, revokedNotice, revokeFailedDm } from '../src/blocks/r
 import { rotationReminderDm } from '../src/blocks/rotation-reminder.ts';
 import type { RegisteredKey } from '../src/store/key-registry.ts';
 import type { KeyRequest } from '../src/store/request-store.ts';
-import { buildHomeView } from '../src/views/home.ts';
+import { buildHomeView } from '../src/blocks/home.ts';
 import { mrkdwnTexts } from './helpers/mrkdwn-texts.ts';
 
 const NOW = 1_800_000_000_000;

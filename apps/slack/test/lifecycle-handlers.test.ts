@@ -2,8 +2,8 @@
 // bad input is answered in the ack and nothing is looked up; only an explicit deactivation offboards.
 import { describe, expect, it } from 'vitest';
 import { handleRevokeCommand } from '../src/listeners/commands/revoke.ts';
-import { handleUserChange } from '../src/listeners/events/user-change.ts';
-import { handleOffboardingTransfer } from '../src/listeners/actions/offboarding.ts';
+import { createUserChangeHandler, type UserChangeArgs } from '../src/listeners/events/user-change.ts';
+import { createOffboardingTransferHandler, type OffboardingTransferArgs } from '../src/listeners/actions/offboarding.ts';
 import type { WorkflowContext } from '../src/workflow/context.ts';
 
 /** A context any use of which throws: the handler must not reach the store, Slack or NCP. */
@@ -36,10 +36,12 @@ describe('lifecycle handlers', () => {
   });
 
   it('user_change offboards only on deleted: true with a user id and a workspace', async () => {
+    const event = (user: Record<string, unknown>, teamId?: string) => ({ event: { type: 'user_change', user }, body: teamId === undefined ? {} : { team_id: teamId } }) as unknown as UserChangeArgs;
+    const untouched = createUserChangeHandler(untouchable);
     for (const user of [{ id: 'U0A', deleted: false }, { id: 'U0A' }, { deleted: true }, { id: '', deleted: true }, { id: 'U0A', deleted: 'true' }]) {
-      await handleUserChange(untouchable, { teamId: 'T1', user });
+      await untouched(event(user, 'T1'));
     }
-    await handleUserChange(untouchable, { teamId: undefined, user: { id: 'U0A', deleted: true } });
+    await untouched(event({ id: 'U0A', deleted: true }));
     const marked: unknown[] = [];
     const ctx = {
       now: () => 5,
@@ -48,15 +50,24 @@ describe('lifecycle handlers', () => {
       config: { policy: { defaults: { offboarding: 'disable' } } },
       store: { markOwnerGone: async (...args: unknown[]) => { marked.push(args.slice(0, 3)); return []; } },
     } as unknown as WorkflowContext;
-    await handleUserChange(ctx, { teamId: undefined, user: { id: 'U0A', deleted: true, team_id: 'T9' } });
-    expect(marked).toEqual([['T9', 'U0A', 5]]);
+    await createUserChangeHandler(ctx)(event({ id: 'U0A', deleted: true, team_id: 'T9' }));
+    await createUserChangeHandler(ctx)(event({ id: 'U0B', deleted: true }, 'T1'));
+    expect(marked).toEqual([['T9', 'U0A', 5], ['T1', 'U0B', 5]]);
   });
 
-  it('a transfer pick without a key row or a picked user does nothing', async () => {
-    const where = { channel: 'C1', ts: '1.1', blocks: [] };
-    // The untouchable context and client make any lookup or Slack call reject.
-    await expect(handleOffboardingTransfer(untouchable, { userId: 'U0APP', blockId: 'something_else', newOwnerId: 'U0NEW', where, client: untouchable as never })).resolves.toBeUndefined();
-    await expect(handleOffboardingTransfer(untouchable, { userId: 'U0APP', blockId: 'offact_key1', newOwnerId: undefined, where, client: untouchable as never })).resolves.toBeUndefined();
-    await expect(handleOffboardingTransfer(untouchable, { userId: 'U0APP', blockId: 'offact_key1', newOwnerId: 'U0NEW', where, client: untouchable as never })).rejects.toThrow(/context\.store was used/);
+  it('a transfer pick is acked, and without a key row or a picked user nothing is looked up', async () => {
+    const acks: unknown[] = [];
+    const pick = (blockId: string, selected?: string) => ({
+      ack: async () => { acks.push('ack'); },
+      body: { user: { id: 'U0APP' }, channel: { id: 'C1' }, message: { ts: '1.1', blocks: [] } },
+      action: { type: 'users_select', action_id: 'offboarding_transfer', block_id: blockId, ...(selected !== undefined ? { selected_user: selected } : {}) },
+      client: untouchable,
+    }) as unknown as OffboardingTransferArgs;
+    const handler = createOffboardingTransferHandler(untouchable);
+    // The untouchable context makes any lookup reject.
+    await expect(handler(pick('something_else', 'U0NEW'))).resolves.toBeUndefined();
+    await expect(handler(pick('offact_key1'))).resolves.toBeUndefined();
+    await expect(handler(pick('offact_key1', 'U0NEW'))).rejects.toThrow(/context\.store was used/);
+    expect(acks).toHaveLength(3);
   });
 });

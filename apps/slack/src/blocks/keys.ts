@@ -4,8 +4,8 @@
 // Names and product names are user/NCP text: escaped and cut through format.ts. Never a key value.
 import type { types } from '@slack/bolt';
 import type { RegisteredKey } from '../store/key-registry.ts';
-import type { SlackMessage } from '../views/approval-message.ts';
-import { cutMrkdwn, mrkdwn, ncpText, plain, slackDate, TEXT_LIMIT, userText } from '../views/format.ts';
+import type { SlackMessage } from './approval-message.ts';
+import { cutMrkdwn, mrkdwn, ncpText, plain, slackDate, TEXT_LIMIT, userText } from './format.ts';
 import { REVOKE_ACTION_ID, ROTATE_ACTION_ID } from './key-actions.ts';
 
 /** Why an approver is shown a key that is not theirs. */

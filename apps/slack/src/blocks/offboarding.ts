@@ -4,8 +4,8 @@
 // carry the departed owner and each key id so the message can be re-rendered from itself; never key values.
 import type { types } from '@slack/bolt';
 import type { RegisteredKey } from '../store/key-registry.ts';
-import type { SlackMessage } from '../views/approval-message.ts';
-import { mrkdwn, ncpText, plain, slackDate, userText } from '../views/format.ts';
+import type { SlackMessage } from './approval-message.ts';
+import { mrkdwn, ncpText, plain, slackDate, userText } from './format.ts';
 import { keyProduct } from './keys.ts';
 
 export const OFFBOARDING_TRANSFER_ACTION_ID = 'offboarding_transfer';

@@ -3,8 +3,8 @@
 // the key by id, name and product — never its values.
 import type { types } from '@slack/bolt';
 import type { RegisteredKey } from '../store/key-registry.ts';
-import type { SlackMessage } from '../views/approval-message.ts';
-import { mrkdwn, ncpText, plain, slackDate, userText } from '../views/format.ts';
+import type { SlackMessage } from './approval-message.ts';
+import { mrkdwn, ncpText, plain, slackDate, userText } from './format.ts';
 import { keyProduct } from './keys.ts';
 
 export const REVOKE_CALLBACK_ID = 'apikey_revoke';

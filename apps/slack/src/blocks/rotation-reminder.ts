@@ -1,8 +1,8 @@
 // The rotation reminder DM: a key is older (since its last rotation) than its product's rotateAfter. It names
 // the key and carries the Rotate button (value = apiKeyId); never key values.
 import type { RegisteredKey } from '../store/key-registry.ts';
-import type { SlackMessage } from '../views/approval-message.ts';
-import { mrkdwn, ncpText, plain, slackDate, userText } from '../views/format.ts';
+import type { SlackMessage } from './approval-message.ts';
+import { mrkdwn, ncpText, plain, slackDate, userText } from './format.ts';
 import { ROTATE_ACTION_ID } from './key-actions.ts';
 import { keyAge, keyProduct } from './keys.ts';
 

@@ -1,7 +1,7 @@
 // The offboarding message's actions: "Transfer to…" (users_select) hands a key to the picked person, "Disable"
 // queues its disable — approvers of the key's product only (authoriseKeyAction). Refusals come back as an
 // ephemeral message in the channel and change nothing; after a change the message is re-rendered in place.
-import type { BoltApp, BlockAction, ButtonAction, WebClient } from '../../bolt.ts';
+import type { AllMiddlewareArgs, BoltApp, BlockAction, ButtonAction, SlackActionMiddlewareArgs, WebClient } from '../../bolt.ts';
 import { OFFBOARDING_DISABLE_ACTION_ID, OFFBOARDING_TRANSFER_ACTION_ID, offboardingKeyOf, readOffboardingMessage } from '../../blocks/offboarding.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
@@ -26,7 +26,7 @@ async function refresh(ctx: WorkflowContext, client: Client, where: Where): Prom
     .catch((err: unknown) => ctx.logger.warn(`could not update the offboarding message: ${describeFailure(err).message}`));
 }
 
-export async function handleOffboardingTransfer(ctx: WorkflowContext, o: { userId: string; blockId: string | undefined; newOwnerId: string | undefined; where: Where; client: Client }): Promise<void> {
+async function transfer(ctx: WorkflowContext, o: { userId: string; blockId: string | undefined; newOwnerId: string | undefined; where: Where; client: Client }): Promise<void> {
   const apiKeyId = offboardingKeyOf(o.blockId);
   if (apiKeyId === undefined || o.newOwnerId === undefined) return;
   const result = await transferKey(ctx, { apiKeyId, userId: o.userId, newOwnerId: o.newOwnerId });
@@ -34,7 +34,7 @@ export async function handleOffboardingTransfer(ctx: WorkflowContext, o: { userI
   await refresh(ctx, o.client, o.where);
 }
 
-export async function handleOffboardingDisable(ctx: WorkflowContext, o: { userId: string; apiKeyId: string; where: Where; client: Client }): Promise<void> {
+async function disable(ctx: WorkflowContext, o: { userId: string; apiKeyId: string; where: Where; client: Client }): Promise<void> {
   const about = readOffboardingMessage(o.where.blocks);
   // The step re-renders this message once NCP disabled the key.
   const message = about !== undefined && o.where.channel !== undefined && o.where.ts !== undefined
@@ -53,14 +53,25 @@ function whereOf(body: BlockAction): Where {
   };
 }
 
+export type OffboardingTransferArgs = Pick<SlackActionMiddlewareArgs<BlockAction>, 'ack' | 'body' | 'action'> & Pick<AllMiddlewareArgs, 'client'>;
+export type OffboardingDisableArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action'> & Pick<AllMiddlewareArgs, 'client'>;
+
+export function createOffboardingTransferHandler(ctx: WorkflowContext): (args: OffboardingTransferArgs) => Promise<void> {
+  return async ({ ack, body, action, client }) => {
+    await ack();
+    const selected = (action as { selected_user?: unknown }).selected_user;
+    await transfer(ctx, { userId: body.user.id, blockId: action.block_id, newOwnerId: typeof selected === 'string' ? selected : undefined, where: whereOf(body), client });
+  };
+}
+
+export function createOffboardingDisableHandler(ctx: WorkflowContext): (args: OffboardingDisableArgs) => Promise<void> {
+  return async ({ ack, body, action, client }) => {
+    await ack();
+    await disable(ctx, { userId: body.user.id, apiKeyId: action.value ?? '', where: whereOf(body), client });
+  };
+}
+
 export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.action<BlockAction>(OFFBOARDING_TRANSFER_ACTION_ID, async ({ ack, body, action, client }) => {
-    await ack();
-    const selected = (action as { selected_user?: string }).selected_user;
-    await handleOffboardingTransfer(ctx, { userId: body.user.id, blockId: action.block_id, newOwnerId: selected, where: whereOf(body), client });
-  });
-  app.action<BlockAction<ButtonAction>>(OFFBOARDING_DISABLE_ACTION_ID, async ({ ack, body, action, client }) => {
-    await ack();
-    await handleOffboardingDisable(ctx, { userId: body.user.id, apiKeyId: action.value ?? '', where: whereOf(body), client });
-  });
+  app.action<BlockAction>(OFFBOARDING_TRANSFER_ACTION_ID, createOffboardingTransferHandler(ctx));
+  app.action<BlockAction<ButtonAction>>(OFFBOARDING_DISABLE_ACTION_ID, createOffboardingDisableHandler(ctx));
 }

@@ -2,10 +2,10 @@
 // or on a notice saying why this person cannot revoke this key. Nothing changes until the modal is submitted,
 // where the authorisation is checked again (views/revoke-key.ts).
 import type { types } from '@slack/bolt';
-import type { BoltApp, BlockAction, ButtonAction, WebClient } from '../../bolt.ts';
+import type { AllMiddlewareArgs, BoltApp, BlockAction, ButtonAction, SlackActionMiddlewareArgs, WebClient } from '../../bolt.ts';
 import { REVOKE_ACTION_ID } from '../../blocks/key-actions.ts';
 import { buildRevokeModal } from '../../blocks/revoke.ts';
-import { buildNoticeModal } from '../../views/decision-modals.ts';
+import { buildNoticeModal } from '../../blocks/decision-modals.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import { authoriseKeyAction } from '../../workflow/key-access.ts';
@@ -33,9 +33,15 @@ export async function openRevokeConfirmation(ctx: WorkflowContext, o: { apiKeyId
   }
 }
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.action<BlockAction<ButtonAction>>(REVOKE_ACTION_ID, async ({ ack, body, action, client }) => {
+export type RevokeButtonArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action'> & Pick<AllMiddlewareArgs, 'client'>;
+
+export function createRevokeButtonHandler(ctx: WorkflowContext): (args: RevokeButtonArgs) => Promise<void> {
+  return async ({ ack, body, action, client }) => {
     await ack();
     await openRevokeConfirmation(ctx, { apiKeyId: action.value ?? '', userId: body.user.id, triggerId: body.trigger_id, client });
-  });
+  };
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.action<BlockAction<ButtonAction>>(REVOKE_ACTION_ID, createRevokeButtonHandler(ctx));
 }

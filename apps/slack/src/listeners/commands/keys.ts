@@ -3,7 +3,7 @@
 import { keysListMessage } from '../../blocks/keys.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { loadKeyOverview, rotateAfterOf } from '../../workflow/key-overview.ts';
-import type { SlackMessage } from '../../views/approval-message.ts';
+import type { SlackMessage } from '../../blocks/approval-message.ts';
 
 export async function handleKeysCommand(ctx: WorkflowContext, args: { teamId: string; userId: string }): Promise<SlackMessage> {
   const overview = await loadKeyOverview(ctx, args.teamId, args.userId);

@@ -3,7 +3,7 @@
 // approvers, keys needing attention, and the viewer's own requests. A view holds at most 100 blocks: each
 // section gets a share and says how many did not fit.
 import type { types } from '@slack/bolt';
-import { homeHeader, keyOverviewBlocks, type KeyOverview } from '../blocks/keys.ts';
+import { homeHeader, keyOverviewBlocks, type KeyOverview } from './keys.ts';
 import type { RegisteredKey } from '../store/key-registry.ts';
 import type { KeyRequest } from '../store/request-store.ts';
 import { decisionButtons } from './approval-message.ts';
