@@ -76,7 +76,8 @@ export type RecordApprovalResult =
  * An approved request runs create_key → subscribe_product (when it names a product) → accept_subscription (when
  * policy accepts for that product) → deliver_key, one step at a time, each resumable on its own.
  */
-export type OutboxKind = 'create_key' | 'subscribe_product' | 'accept_subscription' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind';
+export type OutboxKind = 'create_key' | 'subscribe_product' | 'accept_subscription' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind'
+  | 'rotate_key'; // one regeneration of a registered key (workflow/rotate.ts), queued on the key's origin request
 
 export type OutboxItem = {
   id: number;

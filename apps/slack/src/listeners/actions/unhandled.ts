@@ -2,11 +2,13 @@
 import type { BoltApp } from '../../bolt.ts';
 import { APPROVE_ACTION_ID, DENY_ACTION_ID, RETRY_ACTION_ID } from '../../views/approval-message.ts';
 import { REVEAL_ACTION_ID } from '../../views/dms.ts';
+import { ROTATE_ACTION_ID, ROTATE_PRIMARY_ACTION_ID } from '../../blocks/key-actions.ts';
+import { REVEAL_ROTATED_ACTION_ID } from '../../blocks/rotation.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 
 // Bolt runs every matching listener and a second ack throws, so this must not match the handled ids; built
 // from the ids the other listeners register, so renaming one cannot leave it acked twice.
-const HANDLED = [APPROVE_ACTION_ID, DENY_ACTION_ID, RETRY_ACTION_ID, REVEAL_ACTION_ID];
+const HANDLED = [APPROVE_ACTION_ID, DENY_ACTION_ID, RETRY_ACTION_ID, REVEAL_ACTION_ID, ROTATE_ACTION_ID, ROTATE_PRIMARY_ACTION_ID, REVEAL_ROTATED_ACTION_ID];
 const UNHANDLED = new RegExp(`^(?!(${HANDLED.join('|')})$).*`);
 
 export function register(app: BoltApp, ctx: WorkflowContext): void {

@@ -5,6 +5,7 @@ import { describeFailure } from '../../workflow/describe-error.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { helpMessage, requestListMessage } from '../../views/help.ts';
 import { buildRequestModal } from '../../views/request-modal.ts';
+import { handleRotateCommand } from './rotate.ts';
 
 export function register(app: BoltApp, ctx: WorkflowContext): void {
   app.command('/apikey', async ({ command, ack, client, respond }) => {
@@ -30,6 +31,7 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
         await respond({ response_type: 'ephemeral', ...requestListMessage(requests) });
         return;
       }
+      case 'rotate': return handleRotateCommand(ctx, { command, ack, respond }, text.slice('rotate'.length));
       case '':
       case 'help':
         await ack({ response_type: 'ephemeral', ...helpMessage() });
