@@ -4,10 +4,18 @@
 // its data plane shows which values work. Every value ever issued is checked against logs, channel messages,
 // the audit log and the outbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiGatewayClient } from '@apikey/core';
 import type { MessageRef, SlackStandIn, StoredMessage } from '@apikey/slack-testkit';
+import type { WebClient } from '../src/bolt.ts';
+import { parseRevealRotatedValue } from '../src/blocks/rotation.ts';
+import { loadConfig } from '../src/config.ts';
+import { handleRotateCommand, type RotateCommandArgs } from '../src/listeners/commands/rotate.ts';
+import { createLogger } from '../src/logger.ts';
 import { openRequestStore } from '../src/store/open-store.ts';
 import type { RegisteredKey } from '../src/store/key-registry.ts';
 import type { RequestStore } from '../src/store/request-store.ts';
+import type { WorkflowContext } from '../src/workflow/context.ts';
+import { confirmSecondary, fingerprintOf, handleRotateStep, startRotation } from '../src/workflow/rotate.ts';
 import {
   APPROVER,
   APPROVER_CHANNEL,
@@ -495,5 +503,145 @@ describe('rotation, crashes and give-ups', { timeout: 180_000 }, () => {
     expect(valueIn(dm, 'secondary')).toBe(emulatorKey(key.apiKeyId).secondaryKey);
     expect(patchesOf(key.apiKeyId)).toHaveLength(1);
     expect(await auditTypes(a, key)).toContain('rotation_resumed');
+  });
+});
+
+describe('rotation step and command, called directly (real store; fake NCP, Slack client, ack and respond)', () => {
+  const T = 'T0UNIT';
+  const OWNER = 'U0OWN1';
+  let store: RequestStore;
+  beforeAll(async () => {
+    store = await openRequestStore({ dataDir: 'memory://' });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  /** An NCP whose key values change on every regenerate that "lands"; counts them. */
+  function fakeNcp(apiKeyId: string) {
+    const key = { apiKeyId, primaryKey: 'P0value', secondaryKey: 'S0value' };
+    let regenerations = 0;
+    const ncpClient = {
+      getApiKey: async () => ({ ...key }),
+      regenerateApiKey: async (_id: string, type: 'PRIMARY' | 'SECONDARY') => {
+        regenerations++;
+        if (type === 'SECONDARY') key.secondaryKey = `S${regenerations}value`;
+        else key.primaryKey = `P${regenerations}value`;
+        return { ...key };
+      },
+    };
+    return { ncpClient: ncpClient as unknown as ApiGatewayClient, key, regenerations: () => regenerations };
+  }
+
+  /** A Slack client whose chat.postMessage fails the first `failFirst` times (as Slack being down would). */
+  function fakeClient(failFirst = 0) {
+    const posts: Record<string, unknown>[] = [];
+    let failures = 0;
+    const client = {
+      chat: {
+        postMessage: async (args: Record<string, unknown>) => {
+          if (failures++ < failFirst) throw new Error('An API error occurred: fatal_error');
+          posts.push(args);
+          return { ok: true, channel: 'D0OWN1', ts: '1.0' };
+        },
+      },
+    };
+    return { client: client as unknown as WebClient, posts };
+  }
+
+  const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-unit-test-token', SLACK_SIGNING_SECRET: 'unit-test-signing-secret-0123', APIKEY_APPROVER_CHANNEL: 'C0APPROVE', APIKEY_APPROVERS: 'U0APP1' });
+  const logs: string[] = [];
+  function ctxWith(o: { ncp: ApiGatewayClient; client: WebClient }): WorkflowContext {
+    return {
+      config,
+      store,
+      ncp: o.ncp,
+      client: o.client,
+      logger: createLogger({ level: 'debug', sink: (line) => logs.push(line) }),
+      approvers: { isApprover: async (user: string) => user === 'U0APP1', mentions: () => '' },
+      now: Date.now,
+      wake: () => {},
+    } as unknown as WorkflowContext;
+  }
+
+  let seq = 0;
+  async function registered(): Promise<RegisteredKey> {
+    const now = Date.now();
+    const request = await store.createRequest({ teamId: T, requesterId: OWNER, apiKeyName: 'unit-key', apiKeyDescription: '', justification: 'unit', createdAt: now, expiresAt: now + 3_600_000 }, OWNER);
+    return store.registerKey({ apiKeyId: `kunit${++seq}`, teamId: T, ownerId: OWNER, requestId: request.id, apiKeyName: 'unit-key', createdAt: now });
+  }
+
+  it('fingerprints with SHA-256 (the FIPS 180-2 "abc" vector)', async () => {
+    expect(await fingerprintOf('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+
+  it('a step run again after the PATCH landed (its DM failed) delivers without regenerating; run a third time it does nothing', async () => {
+    const key = await registered();
+    const ncpFake = fakeNcp(key.apiKeyId);
+    const slack = fakeClient(1);
+    const ctx = ctxWith({ ncp: ncpFake.ncpClient, client: slack.client });
+    expect((await startRotation(ctx, { teamId: T, userId: OWNER, apiKeyId: key.apiKeyId })).title).toBe('Rotation started');
+    const item = (await store.listOutbox(key.requestId)).find((i) => i.kind === 'rotate_key')!;
+    expect(item.payload).toEqual({ apiKeyId: key.apiKeyId, part: 'secondary' });
+
+    await expect(handleRotateStep(ctx, item)).rejects.toThrow(/fatal_error/);
+    expect(ncpFake.regenerations()).toBe(1);
+    expect((await store.getKey(key.apiKeyId))?.rotationFingerprint).toBe(await fingerprintOf('S0value'));
+
+    await handleRotateStep(ctx, item);
+    expect(ncpFake.regenerations()).toBe(1);
+    expect(slack.posts).toHaveLength(1);
+    expect(slack.posts[0]!['channel']).toBe(OWNER);
+    expect(JSON.stringify(slack.posts[0]!['blocks'])).toContain('S1value');
+    expect(String(slack.posts[0]!['text'])).not.toContain('S1value');
+    expect(slack.posts[0]!['unfurl_links']).toBe(false);
+    const after = await store.getKey(key.apiKeyId);
+    expect([after?.rotationStep, after?.rotationFingerprint]).toEqual(['awaiting_primary', undefined]);
+
+    await handleRotateStep(ctx, item);
+    expect([ncpFake.regenerations(), slack.posts.length]).toEqual([1, 1]);
+    expect(logs.filter((l) => /[SP]\dvalue/.test(l))).toEqual([]);
+  });
+
+  it('confirm: a stranger is refused and nothing is queued; the owner queues the primary step once', async () => {
+    const key = await registered();
+    const ctx = ctxWith({ ncp: fakeNcp(key.apiKeyId).ncpClient, client: fakeClient().client });
+    await store.updateKey(key.apiKeyId, { rotationStep: 'awaiting_primary', rotatedAt: Date.now() });
+    const refused = await confirmSecondary(ctx, { teamId: T, userId: 'U0NOPE', apiKeyId: key.apiKeyId });
+    expect(refused.text).toContain(`Only the key's owner (<@${OWNER}>)`);
+    expect((await store.listOutbox(key.requestId)).filter((i) => i.kind === 'rotate_key')).toEqual([]);
+    expect((await confirmSecondary(ctx, { teamId: T, userId: OWNER, apiKeyId: key.apiKeyId })).title).toBe('Regenerating primary');
+    expect((await confirmSecondary(ctx, { teamId: T, userId: OWNER, apiKeyId: key.apiKeyId })).title).toBe('Already rotating');
+    expect((await store.listOutbox(key.requestId)).filter((i) => i.kind === 'rotate_key').map((i) => i.payload['part'])).toEqual(['primary']);
+    // Another workspace's user naming this key id learns nothing about it.
+    expect((await startRotation(ctx, { teamId: 'T0OTHER', userId: OWNER, apiKeyId: key.apiKeyId })).title).toBe('Unknown key');
+  });
+
+  it('/apikey rotate: usage in the ack for a missing or extra argument; an id that is not one is refused escaped', async () => {
+    const ctx = ctxWith({ ncp: fakeNcp('x').ncpClient, client: fakeClient().client });
+    const calls: { ack: unknown[]; respond: unknown[] } = { ack: [], respond: [] };
+    const args = {
+      command: { team_id: T, user_id: OWNER, text: '' },
+      ack: async (a?: unknown) => { calls.ack.push(a); },
+      respond: async (r: unknown) => { calls.respond.push(r); },
+    } as unknown as RotateCommandArgs;
+    await handleRotateCommand(ctx, args, '   ');
+    await handleRotateCommand(ctx, args, ' a b');
+    expect(calls.ack.map((a) => (a as { text: string }).text)).toEqual([expect.stringContaining('Usage'), expect.stringContaining('Usage')]);
+    expect(calls.respond).toEqual([]);
+    await handleRotateCommand(ctx, args, ' <@U0APP1>&x');
+    expect(calls.ack[2]).toBeUndefined();
+    const reply = JSON.stringify(calls.respond[0]);
+    expect(reply).toContain('&lt;@U0APP1&gt;&amp;x');
+    expect(reply).not.toContain('<@U0APP1>');
+    expect(reply).toContain('"response_type":"ephemeral"');
+  });
+
+  it('reveal buttons carry the part and the key id; anything else is not ours', () => {
+    expect(parseRevealRotatedValue('secondary:abc_1-2')).toEqual({ part: 'secondary', apiKeyId: 'abc_1-2' });
+    expect(parseRevealRotatedValue('primary:k')).toEqual({ part: 'primary', apiKeyId: 'k' });
+    for (const bad of [undefined, '', 'both:k', 'secondary:', 'secondary:<!channel>', 'secondary:k:extra', `primary:${'k'.repeat(65)}`]) {
+      expect(parseRevealRotatedValue(bad)).toBeUndefined();
+    }
   });
 });
