@@ -3,11 +3,20 @@
 // Slack stand-in and NCP emulator over loopback HTTP; the emulator's request log counts the regenerations and
 // its data plane shows which values work. Every value ever issued is checked against logs, channel messages,
 // the audit log and the outbox.
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiGatewayClient } from '@apikey/core';
-import type { MessageRef, SlackStandIn, StoredMessage } from '@apikey/slack-testkit';
+import { type MessageRef, type SlackStandIn, type StoredMessage, validateMessageBlocks, validateView } from '@apikey/slack-testkit';
 import type { WebClient } from '../src/bolt.ts';
-import { parseRevealRotatedValue } from '../src/blocks/rotation.ts';
+import {
+  parseRevealRotatedValue,
+  rotatedKeyDm,
+  rotatedRevealDm,
+  rotatedRevealedDm,
+  rotatedRevealModal,
+  rotationFailedDm,
+  rotationReply,
+} from '../src/blocks/rotation.ts';
 import { loadConfig } from '../src/config.ts';
 import { handleRotateCommand, type RotateCommandArgs } from '../src/listeners/commands/rotate.ts';
 import { createLogger } from '../src/logger.ts';
@@ -16,6 +25,7 @@ import type { RegisteredKey } from '../src/store/key-registry.ts';
 import type { RequestStore } from '../src/store/request-store.ts';
 import type { WorkflowContext } from '../src/workflow/context.ts';
 import { confirmSecondary, fingerprintOf, handleRotateStep, startRotation } from '../src/workflow/rotate.ts';
+import { mrkdwnTexts } from './helpers/mrkdwn-texts.ts';
 import {
   APPROVER,
   APPROVER_CHANNEL,
@@ -216,7 +226,7 @@ describe('rotation, DM delivery', { timeout: 120_000 }, () => {
     const { key } = await issueKey(a, userId, 'rot-refuse');
     const before = await a.store.getKey(key.apiKeyId);
 
-    expect((await command(a, userId, 'rotate')).text).toContain('Usage: `/apikey rotate <key id>`');
+    expect((await command(a, userId, 'rotate')).text).toContain('Usage: `/apikey rotate &lt;key id&gt;`');
     expect((await command(a, userId, `rotate ${key.apiKeyId} extra`)).text).toContain('Usage');
     const hostile = await command(a, userId, 'rotate <!channel>*x*');
     expect(textOf(hostile)).toContain('&lt;!channel&gt;');
@@ -643,5 +653,33 @@ describe('rotation step and command, called directly (real store; fake NCP, Slac
     for (const bad of [undefined, '', 'both:k', 'secondary:', 'secondary:<!channel>', 'secondary:k:extra', `primary:${'k'.repeat(65)}`]) {
       expect(parseRevealRotatedValue(bad)).toBeUndefined();
     }
+  });
+});
+
+describe('rotation messages over hostile text', () => {
+  const hostileChar = fc.constantFrom('&', '<', '>', '<!channel>', '<@U1>', '*', '`', '\n', '\u0000', '\u001b[2J', '\ud83d', '😀', 'a', ' ');
+  const hostile = (maxLength: number) => fc.array(hostileChar, { maxLength }).map((parts) => parts.join(''));
+  const key = fc.record({ apiKeyName: hostile(60), apiKeyId: hostile(80).filter((x) => x.length > 0), error: hostile(1500), by: fc.constantFrom(undefined, 'U0OWN1', 'U0APP1') });
+
+  it('every rotation DM, window and reply is valid Block Kit, pings nobody, and has no key value in its notification text', () => {
+    fc.assert(fc.property(key, (f) => {
+      const k: RegisteredKey = { apiKeyId: f.apiKeyId, teamId: 'T1', ownerId: 'U0OWN1', requestId: 'req_x', apiKeyName: f.apiKeyName, state: 'active', version: 1, createdAt: 0 };
+      const value = 'V'.repeat(40);
+      const messages = (['secondary', 'primary'] as const).flatMap((part) => [
+        rotatedKeyDm(k, part, value, f.by), rotatedRevealDm(k, part, f.by), rotatedRevealedDm(k, part, 1_700_000_000_000), rotationFailedDm(k, part, f.error),
+      ]);
+      messages.push(rotationReply({ title: 'x', text: 'y', confirmKeyId: 'abc' }));
+      for (const m of messages) {
+        expect(validateMessageBlocks(m.blocks)).toEqual([]);
+        expect(m.text).not.toContain(value);
+        for (const t of [m.text, ...mrkdwnTexts(m.blocks)]) {
+          expect(t.replace(/<@U[A-Z0-9]+>|<!date\^[^>]*>/g, '')).not.toMatch(/[<>]/);
+          expect(t).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+        }
+      }
+      const modal = rotatedRevealModal(k, 'secondary', value);
+      expect(validateView(modal)).toEqual({ kind: 'ok' });
+      expect(modal.submit).toBeUndefined();
+    }), { numRuns: 100 });
   });
 });

@@ -9,7 +9,7 @@ export function helpMessage(unknown?: string): SlackMessage {
   const body =
     '*/apikey create [name]* — request an NCP API Gateway key (opens a form; an approver decides)\n' +
     '*/apikey list* — your requests and their state\n' +
-    '*/apikey rotate <key id>* — regenerate a key\'s secondary, then (once you confirm) its primary value\n' +
+    '*/apikey rotate &lt;key id&gt;* — regenerate a key\'s secondary, then (once you confirm) its primary value\n' +
     '*/apikey help* — this message';
   return { text: `${lead}Usage: /apikey create [name] | list | help`, blocks: [{ type: 'section', text: mrkdwn(lead + body) }] };
 }

@@ -219,15 +219,9 @@ export async function handleRotateStep(ctx: WorkflowContext, item: OutboxItem): 
       await ctx.store.appendAudit({ requestId: key.requestId, at: ctx.now(), actor: 'system', type: `${part}_regenerated`, detail: { apiKeyId, seenOnRetry: true } });
     }
   } else {
-    if (key.rotationFingerprint === undefined) {
-      // Recorded before the PATCH, so whatever happens to it a retry can tell whether it landed.
-      const recorded = await ctx.store.updateKey(apiKeyId, { rotationFingerprint: fingerprint }, {
-        expectedVersion: key.version,
-        audit: { at: ctx.now(), actor: 'system', type: 'regenerating', detail: { apiKeyId, part } },
-      });
-      if (recorded === undefined) throw new Error(`key ${apiKeyId} changed before its ${part} value was regenerated; retrying`);
-      key = recorded;
-    }
+    // Recorded before the PATCH, so whatever happens to it a retry can tell whether it landed.
+    if (key.rotationFingerprint === undefined) key = await updateAtStep(ctx, apiKeyId, part, { rotationFingerprint: fingerprint }, { type: 'regenerating', detail: { apiKeyId, part } });
+    if (key === undefined || key.rotationFingerprint !== fingerprint) throw new Error(`key ${apiKeyId} changed before its ${part} value was regenerated; retrying`);
     const answer = await ctx.ncp.regenerateApiKey(apiKeyId, part === 'secondary' ? 'SECONDARY' : 'PRIMARY');
     regenerated = true;
     await ctx.store.appendAudit({ requestId: key.requestId, at: ctx.now(), actor: 'system', type: `${part}_regenerated`, detail: { apiKeyId } });

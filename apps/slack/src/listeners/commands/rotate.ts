@@ -8,7 +8,7 @@ import { startRotation } from '../../workflow/rotate.ts';
 
 export type RotateCommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'>;
 
-const USAGE = 'Usage: `/apikey rotate <key id>` — `/apikey keys` lists your keys and their ids.';
+const USAGE = 'Usage: `/apikey rotate &lt;key id&gt;` — `/apikey keys` lists your keys and their ids.';
 
 /** `args` is the text after the subcommand. */
 export async function handleRotateCommand(ctx: WorkflowContext, { command, ack, respond }: RotateCommandArgs, args: string): Promise<void> {
