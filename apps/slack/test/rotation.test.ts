@@ -83,9 +83,10 @@ const emulatorKey = (apiKeyId: string) => {
   return k;
 };
 
-/** Regenerations NCP processed for a key (an injected 503 that refused the request does not count). */
+/** Regenerations NCP processed for a key (an injected error status or drop that refused it does not count). */
 const patchesOf = (apiKeyId: string) => ncp.emulator.inspect.requests()
-  .filter((r) => r.method === 'PATCH' && r.target === `/api/v1/api-keys/${apiKeyId}` && (r.fault === null || r.fault.startsWith('commitThenFail')));
+  .filter((r) => r.method === 'PATCH' && r.target === `/api/v1/api-keys/${apiKeyId}`
+    && !(r.fault ?? '').split('+').some((f) => f.startsWith('status:') || f === 'drop' || f.startsWith('rateLimit')));
 
 /** A key issued the usual way (request → approve → delivered) for weatherpub, so its values work on the data plane. */
 async function issueKey(a: AppInstance, userId: string, name: string): Promise<{ key: RegisteredKey; stageUrl: string }> {
@@ -487,6 +488,27 @@ describe('rotation, crashes and give-ups', { timeout: 180_000 }, () => {
     expect(patchesOf(key.apiKeyId)).toHaveLength(2);
     expect(rotationDm(userId, 'secondary', 1)).toBeUndefined();
     await expectNoValuesOutsideTheOwnersDms(third, key);
+  });
+
+  it('stopping while a regenerate is in flight keeps the step\'s lease, so no other replica sends the PATCH again meanwhile', async () => {
+    const a = await app({ store, env: PATIENT, workerId: 'stopping' });
+    const userId = owner();
+    const { key } = await issueKey(a, userId, 'rot-stop');
+    ncp.emulator.setFaults({ latency: { fixedMs: 1500 }, only: { method: 'PATCH' } });
+    try {
+      await command(a, userId, `rotate ${key.apiKeyId}`);
+      await waitFor('PATCH in flight', () => ncp.emulator.inspect.requests().find((r) => r.method === 'PATCH' && r.target.endsWith(key.apiKeyId)));
+      await a.slack.worker.stop({ graceMs: 50 });
+      const item = (await store.listOutbox(key.requestId)).find((i) => i.kind === 'rotate_key')!;
+      expect(item.lockedBy).toBe('stopping');
+      expect(item.lockedUntil! - Date.now()).toBeGreaterThan(60_000);
+      // The PATCH still lands and the step, still running, delivers it: one regeneration, one DM.
+      await waitFor('secondary DM', () => rotationDm(userId, 'secondary'), 20_000);
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+    expect(valueIn(rotationDm(userId, 'secondary'), 'secondary')).toBe(emulatorKey(key.apiKeyId).secondaryKey);
+    expect(patchesOf(key.apiKeyId)).toHaveLength(1);
   });
 
   it('a step that gives up is audited, the owner is told, the request is untouched, and /apikey rotate continues it exactly', async () => {
