@@ -5,7 +5,7 @@ import type { ParsedArgs } from './args.ts';
 
 export type WizardRoute =
   | { screen: 'menu' }
-  | { screen: 'create'; name?: string; description?: string; product?: string }
+  | { screen: 'create'; name?: string; description?: string; products?: readonly string[] }
   | { screen: 'rotate'; apiKeyId?: string; keyType?: 'PRIMARY' | 'SECONDARY' }
   | { screen: 'delete'; apiKeyId?: string };
 
@@ -16,14 +16,14 @@ export function wizardRouteFor(args: ParsedArgs): WizardRoute | undefined {
     case undefined:
       return { screen: 'menu' };
     case 'create': {
-      // --product is repeatable (always a list); the picker takes one, so several are the scriptable command's job.
+      // --product is repeatable (always a list); the picker opens with every one of them ticked.
       const products = Array.isArray(flags.product) ? flags.product : typeof flags.product === 'string' ? [flags.product] : [];
-      if (flags['dry-run'] === true || products.length > 1) return undefined;
+      if (flags['dry-run'] === true) return undefined;
       return {
         screen: 'create',
         ...(typeof flags.name === 'string' ? { name: flags.name } : {}),
         ...(typeof flags.description === 'string' ? { description: flags.description } : {}),
-        ...(products[0] !== undefined ? { product: products[0] } : {}),
+        ...(products.length > 0 ? { products } : {}),
       };
     }
     case 'rotate': {

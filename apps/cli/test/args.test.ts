@@ -69,9 +69,9 @@ describe('mode', () => {
     expect(wizardRouteFor(parseArgs([]))).toEqual({ screen: 'menu' });
     expect(wizardRouteFor(parseArgs(['create', '--name', 'n']))).toEqual({ screen: 'create', name: 'n' });
     expect(wizardRouteFor(parseArgs(['create', '--name', 'n', '--dry-run']))).toBeUndefined();
-    expect(wizardRouteFor(parseArgs(['create', '--name', 'n', '--product', 'weather']))).toEqual({ screen: 'create', name: 'n', product: 'weather' });
-    // The picker takes one product: several go the scriptable way.
-    expect(wizardRouteFor(parseArgs(['create', '--name', 'n', '--product', 'a', '--product', 'b']))).toBeUndefined();
+    expect(wizardRouteFor(parseArgs(['create', '--name', 'n', '--product', 'weather']))).toEqual({ screen: 'create', name: 'n', products: ['weather'] });
+    // Several products open the picker with each of them ticked.
+    expect(wizardRouteFor(parseArgs(['create', '--name', 'n', '--product', 'a', '--product', 'b']))).toEqual({ screen: 'create', name: 'n', products: ['a', 'b'] });
     expect(wizardRouteFor(parseArgs(['rotate', 'abc', '--secondary']))).toEqual({ screen: 'rotate', apiKeyId: 'abc', keyType: 'SECONDARY' });
     expect(wizardRouteFor(parseArgs(['list']))).toBeUndefined();
   });

@@ -15,4 +15,4 @@ export async function until(frame: () => string | undefined, text: string | RegE
   await tick();
 }
 
-export const KEYS = { enter: '\r', esc: '\u001B', backspace: '\u007F', up: '\u001B[A', down: '\u001B[B', ctrlC: '\u0003' } as const;
+export const KEYS = { enter: '\r', esc: '\u001B', backspace: '\u007F', up: '\u001B[A', down: '\u001B[B', ctrlC: '\u0003', tab: '\t' } as const;

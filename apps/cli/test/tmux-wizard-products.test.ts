@@ -1,7 +1,7 @@
 // End-to-end: the REAL wizard (built bundle) in a real terminal (tmux) against the emulator on a real port, seeded
 // with the sandbox catalogue. A key made for the PUBLIC product through the product step answers 200 on the
 // emulator's data plane with the URL and key read off the screen; one made for the PROTECTED product (pre-filled
-// by --product) waits for the owner and is refused there meanwhile.
+// by --product) waits for the owner and is refused there meanwhile; several --product flags tick them all.
 
 import { sandboxCatalogue } from '@apikey/ncp-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ describe('wizard product step in a real terminal (tmux)', () => {
     await t.press('Enter');
     await t.waitFor('skip — no product');
     t.type('weath');
-    await t.waitFor('❯ weather (weatherpub)');
+    await t.waitFor('❯ [ ] weather (weatherpub)');
     await t.press('Enter');
     await t.waitFor(/Product\s+weather \(weatherpub\)/);
     await t.press('Enter');
@@ -61,7 +61,7 @@ describe('wizard product step in a real terminal (tmux)', () => {
 
   it('--product pre-fills the picker; a PROTECTED product waits for its owner and the data plane refuses the key meanwhile', async () => {
     const t = open('create --name pay-e2e --product paymentprt');
-    await t.waitFor('❯ payments (paymentprt)');
+    await t.waitFor('❯ [ ] payments (paymentprt)');
     await t.press('Enter');
     await t.waitFor('Create this API key?');
     await t.press('Enter');
@@ -73,6 +73,33 @@ describe('wizard product step in a real terminal (tmux)', () => {
     expect(url).toMatch(/\/gateway\/paymentprt\/charges\/v1\/$/);
     expect((await call(url as string, key?.primaryKey)).status).toBe(401);
     expect(screen).toContain('Store these keys now');
+    await t.press('Enter');
+    await t.waitFor('EXIT=0');
+  });
+
+  it('several --product flags open the picker with each ticked; one key is subscribed to both', async () => {
+    const t = open('create --name both-e2e --product weatherpub --product paymentprt');
+    await t.waitFor('Ticked: 2');
+    expect(t.screen()).toContain('[x] weather (weatherpub)');
+    expect(t.screen()).toContain('[x] payments (paymentprt)');
+    // Tab unticks the highlighted one and ticks it again, in a real terminal.
+    await t.press('Down');
+    await t.press('Tab');
+    await t.waitFor('Ticked: 1');
+    await t.press('Tab');
+    await t.waitFor('Ticked: 2');
+    await t.press('Enter');
+    // Listed in the order they were ticked: weather was ticked again last.
+    await t.waitFor(/Products\s+payments \(paymentprt\)\n\s+weather \(weatherpub\)/);
+    await t.press('Enter');
+    await t.waitFor('Created API key "both-e2e"');
+    const screen = t.screen(true);
+    expect(screen).toContain('weather (weatherpub): works now');
+    expect(screen).toContain("payments (paymentprt): waits for the product owner's acceptance");
+    const key = server.emulator.inspect.keys().find((k) => k.apiKeyName === 'both-e2e');
+    expect(server.emulator.inspect.subscriptions().filter((s) => s.apiKeyId === key?.apiKeyId).map((s) => s.productId).sort()).toEqual(['paymentprt', 'weatherpub']);
+    const weather = urlsOn(screen).find((u) => u.includes('/gateway/weatherpub/'));
+    expect((await call(weather as string, key?.primaryKey)).status).toBe(200);
     await t.press('Enter');
     await t.waitFor('EXIT=0');
   });

@@ -575,13 +575,13 @@ describe('product step of the create wizard', () => {
     client.catalogue.set('evil', { productName: 'bad\u001b[2Jname', status: 'ACCEPTED', subscriptionCode: 'PUBLIC' });
     return client;
   };
-  const toProductStep = async (client: FakeClient, route: WizardRoute = { screen: 'create', name: 'svc', description: 'd', product: '' }) => {
+  const toProductStep = async (client: FakeClient, route: WizardRoute = { screen: 'create', name: 'svc', description: 'd', products: [] }) => {
     const w = await mount(route, client);
-    if (route.screen === 'create' && route.product === '') {
+    if (route.screen === 'create' && route.products?.length === 0) {
       await until(w.lastFrame, 'Create this API key?');
       w.stdin.write(KEYS.esc);
     }
-    await until(w.lastFrame, 'Product the key opens');
+    await until(w.lastFrame, 'Products the key opens');
     await until(w.lastFrame, 'weather (pub1)');
     return w;
   };
@@ -600,12 +600,12 @@ describe('product step of the create wizard', () => {
     const client = catalogue();
     const w = await toProductStep(client);
     w.stdin.write('bil');
-    await until(w.lastFrame, '❯ billing (prot1)');
+    await until(w.lastFrame, '❯ [ ] billing (prot1)');
     expect(w.frame()).not.toContain('weather (pub1)');
     w.stdin.write(KEYS.up);
     await until(w.lastFrame, '❯ skip');
     w.stdin.write(KEYS.down);
-    await until(w.lastFrame, '❯ billing (prot1)');
+    await until(w.lastFrame, '❯ [ ] billing (prot1)');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Create this API key?');
     expect(w.frame()).toMatch(/Product\s+billing \(prot1\)/);
@@ -629,7 +629,7 @@ describe('product step of the create wizard', () => {
     const client = catalogue();
     const w = await toProductStep(client);
     w.stdin.write(KEYS.down);
-    await until(w.lastFrame, '❯ weather (pub1)');
+    await until(w.lastFrame, '❯ [ ] weather (pub1)');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
@@ -643,8 +643,8 @@ describe('product step of the create wizard', () => {
   });
 
   it("a PROTECTED product: the key waits for the owner's acceptance", async () => {
-    const w = await mount({ screen: 'create', name: 'svc', product: 'billing' }, catalogue());
-    await until(w.lastFrame, '❯ billing (prot1)');
+    const w = await mount({ screen: 'create', name: 'svc', products: ['billing'] }, catalogue());
+    await until(w.lastFrame, '❯ [ ] billing (prot1)');
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
@@ -653,16 +653,84 @@ describe('product step of the create wizard', () => {
     expect(w.frame()).toContain("Another account's product");
   });
 
+  it('Tab ticks several products (ticks survive the filter); Enter creates one key subscribed to all of them', async () => {
+    const client = catalogue();
+    const w = await toProductStep(client);
+    w.stdin.write(KEYS.down);
+    await until(w.lastFrame, '❯ [ ] weather (pub1)');
+    w.stdin.write(KEYS.tab);
+    await until(w.lastFrame, '❯ [x] weather (pub1)');
+    w.stdin.write('bil');
+    await until(w.lastFrame, '❯ [ ] billing (prot1)');
+    w.stdin.write(KEYS.tab);
+    await until(w.lastFrame, 'Ticked: 2');
+    // Tab on "skip" ticks nothing.
+    w.stdin.write(KEYS.up);
+    w.stdin.write(KEYS.tab);
+    await until(w.lastFrame, '❯ skip');
+    expect(w.frame()).toContain('Ticked: 2');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Create this API key?');
+    expect(w.frame()).toMatch(/Products\s+weather \(pub1\)/);
+    expect(w.frame()).toMatch(/^\s+billing \(prot1\)/m);
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Created API key "svc"');
+    expect(client.calls.find((c) => c.method === 'createKeyWithProducts')?.args).toEqual([{ apiKeyName: 'svc', apiKeyDescription: 'd' }, ['pub1', 'prot1']]);
+    expect(w.frame()).toContain('✔ weather (pub1): works now');
+    expect(w.frame()).toContain("billing (prot1): waits for the product owner's acceptance");
+  });
+
+  it('keys that arrive in one chunk act in order: a pasted filter then Enter picks from the filtered list', async () => {
+    const client = catalogue();
+    const w = await toProductStep(client);
+    w.stdin.write('bil\r');
+    await until(w.lastFrame, 'Create this API key?');
+    expect(w.frame()).toMatch(/Product\s+billing \(prot1\)/);
+  });
+
+  it('Tab again unticks; with nothing ticked Enter takes the highlighted product alone', async () => {
+    const client = catalogue();
+    const w = await toProductStep(client);
+    w.stdin.write(KEYS.down);
+    w.stdin.write(KEYS.tab);
+    await until(w.lastFrame, '❯ [x] weather (pub1)');
+    w.stdin.write(KEYS.tab);
+    await until(w.lastFrame, '❯ [ ] weather (pub1)');
+    expect(w.frame()).not.toContain('Ticked:');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Create this API key?');
+    expect(w.frame()).toMatch(/Product\s+weather \(pub1\)/);
+    expect(w.frame()).not.toContain('billing');
+  });
+
+  it('several --product flags open the picker with those ticked (by id or name) and name the ones not found', async () => {
+    const client = catalogue();
+    const w = await mount({ screen: 'create', name: 'svc', products: ['pub1', 'billing', 'nope\u001b[2J'] }, client);
+    await until(w.lastFrame, 'Ticked: 2');
+    const f = w.frame();
+    expect(f).toContain('[x] weather (pub1)');
+    expect(f).toContain('[x] billing (prot1)');
+    expect(f).toContain('[ ] bad\\x1b[2Jname (evil)');
+    expect(f).toContain('Not found: nope\\x1b[2J');
+    expect(w.lastFrame()).not.toContain('\u001b[2J');
+    w.stdin.write(KEYS.enter);
+    await until(w.lastFrame, 'Create this API key?');
+    // Esc from the review comes back to the picker with the same two ticked.
+    w.stdin.write(KEYS.esc);
+    await until(w.lastFrame, 'Ticked: 2');
+    expect(w.frame()).not.toContain('Not found');
+  });
+
   it('--product opens on the picker with it highlighted, by id as by name', async () => {
-    const w = await toProductStep(catalogue(), { screen: 'create', name: 'svc', product: 'pub1' });
+    const w = await toProductStep(catalogue(), { screen: 'create', name: 'svc', products: ['pub1'] });
     expect(w.frame()).toContain('Filter › pub1');
-    expect(w.frame()).toContain('❯ weather (pub1)');
+    expect(w.frame()).toContain('❯ [ ] weather (pub1)');
   });
 
   it('a failed subscribe still shows the key and the exact subscribe command to re-run', async () => {
     const client = catalogue();
     client.failSubscribe = new Error('NCP timed out');
-    const w = await toProductStep(client, { screen: 'create', name: 'svc', product: 'pub1' });
+    const w = await toProductStep(client, { screen: 'create', name: 'svc', products: ['pub1'] });
     w.stdin.write(KEYS.enter);
     await until(w.lastFrame, 'Create this API key?');
     w.stdin.write(KEYS.enter);
@@ -678,7 +746,7 @@ describe('product step of the create wizard', () => {
   it('shows the listing error and retries with r; Esc leaves the step', async () => {
     const client = catalogue();
     client.failProducts = new Error('NCP is down');
-    const w = await mount({ screen: 'create', name: 'svc', product: 'pub' }, client);
+    const w = await mount({ screen: 'create', name: 'svc', products: ['pub'] }, client);
     await until(w.lastFrame, 'NCP is down');
     expect(w.frame()).toContain('Could not list the products');
     delete client.failProducts;
@@ -691,7 +759,7 @@ describe('product step of the create wizard', () => {
   it('shows a spinner while the products load, and Ctrl+C aborts the listing', async () => {
     const client = catalogue();
     client.hangProducts = true;
-    const w = await mount({ screen: 'create', name: 'svc', product: 'x' }, client);
+    const w = await mount({ screen: 'create', name: 'svc', products: ['x'] }, client);
     await until(w.lastFrame, 'Loading your products and the catalogue');
     const signal = client.calls.find((c) => c.method === 'iterateProducts')?.signal;
     w.stdin.write(KEYS.ctrlC);

@@ -140,6 +140,30 @@ describe('product suggestions (block_suggestion)', { timeout: 120_000 }, () => {
     const back = await a.driver.blockSuggestion({ userId, view, blockId: 'product', value: 'wea' });
     expect(back.options.map((o) => o['value'])).toEqual(['weatherpub']);
   });
+
+  it('slow NCP: the keystroke is answered in time with an empty list, and the read it started serves the next one', async () => {
+    const a = await app();
+    const userId = requester();
+    const view = await openModal(a, userId);
+    const from = ncp.emulator.inspect.requests().length;
+    ncp.emulator.setFaults({ latency: { fixedMs: 2_600 }, only: { path: /products/ } });
+    try {
+      const slow = await a.driver.blockSuggestion({ userId, view, blockId: 'product', value: 'wea' });
+      expect(slow.status).toBe(200);
+      expect(slow.options).toEqual([]);
+      expect(a.logs.join('\n')).toMatch(/within 2000 ms; the next keystroke gets the list/);
+      const next = await waitFor('the list after the slow read', async () => {
+        const res = await a.driver.blockSuggestion({ userId, view, blockId: 'product', value: 'wea' });
+        return res.options.length > 0 ? res : undefined;
+      });
+      expect(next.options.map((o) => o['value'])).toEqual(['weatherpub']);
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+    // One read of each product list served both keystrokes (the cache is warm afterwards).
+    const reads = ncpCalls(from).filter((c) => /products/.test(c));
+    expect(reads.length).toBeLessThanOrEqual(2);
+  });
 });
 
 describe('product in the request', { timeout: 120_000 }, () => {

@@ -6,14 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { validateMessageBlocks, validateOptionsResponse, validateView } from '@apikey/slack-testkit';
 import { mrkdwnTexts } from './helpers/mrkdwn-texts.ts';
 import type { KeyRequest, RequestState } from '../src/store/request-store.ts';
-import { buildApprovalMessage, buildReminderMessage } from '../src/views/approval-message.ts';
-import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../src/views/decision-modals.ts';
-import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, revealedDm, revealModal, type ProductAccess } from '../src/views/dms.ts';
+import { buildApprovalMessage, buildReminderMessage } from '../src/blocks/approval-message.ts';
+import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../src/blocks/decision-modals.ts';
+import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, revealedDm, revealModal, type ProductAccess } from '../src/blocks/dms.ts';
 import { productOptions } from '../src/listeners/options/product-suggestions.ts';
-import { cutMrkdwn, escapeMrkdwn, ncpText, userText } from '../src/views/format.ts';
-import { helpMessage, requestListMessage } from '../src/views/help.ts';
-import { buildHomeView } from '../src/views/home.ts';
-import { buildRequestModal } from '../src/views/request-modal.ts';
+import { cutMrkdwn, escapeMrkdwn, ncpText, userText } from '../src/blocks/format.ts';
+import { helpMessage, requestListMessage } from '../src/blocks/help.ts';
+import { buildHomeView } from '../src/blocks/home.ts';
+import { buildRequestModal } from '../src/blocks/request-modal.ts';
 
 const STATES: RequestState[] = ['pending', 'approved', 'created', 'delivered', 'denied', 'expired', 'failed'];
 

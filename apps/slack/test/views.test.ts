@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { validateMessageBlocks, validateView } from '@apikey/slack-testkit';
 import { mrkdwnTexts } from './helpers/mrkdwn-texts.ts';
 import type { KeyRequest, RequestState } from '../src/store/request-store.ts';
-import { buildApprovalMessage, buildReminderMessage } from '../src/views/approval-message.ts';
-import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../src/views/decision-modals.ts';
-import { deniedDm, expiredDm, keysDm, loadingModal, pendingDm, revealDm, revealedDm, revealModal } from '../src/views/dms.ts';
-import { helpMessage, requestListMessage } from '../src/views/help.ts';
-import { buildHomeView } from '../src/views/home.ts';
-import { buildRequestModal } from '../src/views/request-modal.ts';
+import { buildApprovalMessage, buildReminderMessage } from '../src/blocks/approval-message.ts';
+import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../src/blocks/decision-modals.ts';
+import { deniedDm, expiredDm, keysDm, loadingModal, pendingDm, revealDm, revealedDm, revealModal } from '../src/blocks/dms.ts';
+import { helpMessage, requestListMessage } from '../src/blocks/help.ts';
+import { buildHomeView } from '../src/blocks/home.ts';
+import { buildRequestModal } from '../src/blocks/request-modal.ts';
 
 const STATES: RequestState[] = ['pending', 'approved', 'created', 'delivered', 'denied', 'expired', 'failed'];
 const KEY = { apiKeyId: 'abcdef1234', primaryKey: 'P'.repeat(40), secondaryKey: 'S'.repeat(40) };

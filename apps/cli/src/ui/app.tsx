@@ -68,7 +68,7 @@ export function App({ client, sandbox, endpoint, route, onExit, writeRaw }: AppP
       body = <Menu onPick={openFromMenu} onQuit={() => finish(0)} />;
       break;
     case 'create':
-      body = <CreateFlow initialName={screen.name ?? ''} initialDescription={screen.description ?? ''} initialProduct={screen.product ?? ''} onBack={back} onDone={(_k: ApiKey) => back()} />;
+      body = <CreateFlow initialName={screen.name ?? ''} initialDescription={screen.description ?? ''} initialProducts={screen.products ?? []} onBack={back} onDone={(_k: ApiKey) => back()} />;
       break;
     case 'list':
       body = <KeyBrowser onBack={back} />;

@@ -1,8 +1,10 @@
-// Owns the create wizard: name (live counter, inline validation) → description → product (or skip) → review →
-// duplicate-name check → spinner → result with both keys and, with a product, its status and the stage URLs. Esc goes back one step keeping every value typed so far. Values given as
-// flags (`apikey create -n x -d y --product P` in a terminal) pre-fill the fields and, when valid, open on the
-// review; a --product opens on the picker with the filter set to it, so the user confirms which product it is.
-// With a product the key is made by the same code as `apikey create --product` (commands/products.ts).
+// Owns the create wizard: name (live counter, inline validation) → description → products (one, several ticked
+// with Tab, or skip) → review → duplicate-name check → spinner → result with both keys and, per product, its
+// status and the stage URLs. Esc goes back one step keeping every value typed so far. Values given as flags
+// (`apikey create -n x -d y --product P` in a terminal) pre-fill the fields and, when valid, open on the
+// review; --product opens on the picker so the user confirms which products they are: one with the filter set to
+// it, several ticked. With products the key is made by the same code as `apikey create --product`
+// (commands/products.ts).
 // The input steps are one ordered list (INPUTS): a further step (a product picker, say) is one more entry there,
 // a text field or a component of its own.
 
@@ -22,10 +24,10 @@ import { useWizard } from './wizard-context.tsx';
 
 export type CreateValues = {
   name: string; description: string;
-  /** The chosen product, or null for none. */
-  product: PickedProduct | null;
-  /** A product named by --product and not yet confirmed in the picker ('' when none). */
-  productRef: string;
+  /** The chosen products (none: the key opens nothing yet). */
+  products: PickedProduct[];
+  /** Products named by --product and not yet confirmed in the picker. */
+  productRefs: readonly string[];
 };
 
 type TextInput = {
@@ -43,12 +45,16 @@ const INPUTS: readonly InputStep[] = [
   { kind: 'text', id: 'name', label: 'Name', help: '1-20 characters, shown in the NCP console', max: API_KEY_NAME_MAX, validate: validateApiKeyName },
   { kind: 'text', id: 'description', label: 'Description', help: 'optional, up to 50 characters', max: API_KEY_DESCRIPTION_MAX, validate: validateApiKeyDescription },
   {
-    kind: 'custom', id: 'product', valid: (v) => v.productRef === '' || v.product !== null,
-    render: ({ values, onSubmit, onBack }) => (
-      <ProductPicker title="Product the key opens" allowSkip onBack={onBack}
-        initialFilter={values.productRef || (values.product?.productId ?? '')}
-        onPick={(p) => onSubmit({ product: p ?? null, productRef: '' })} />
-    ),
+    kind: 'custom', id: 'product', valid: (v) => v.productRefs.length === 0 || v.products.length > 0,
+    render: ({ values, onSubmit, onBack }) => {
+      // One product (named, or picked before) opens as a filter on it; several open ticked.
+      const named = values.productRefs.length > 0 ? values.productRefs : values.products.map((p) => p.productId);
+      return (
+        <ProductPicker title="Products the key opens" allowSkip multi onBack={onBack}
+          initialFilter={named.length === 1 ? (named[0] ?? '') : ''} initialTicked={named.length > 1 ? named : []}
+          onPickMany={(products) => onSubmit({ products, productRefs: [] })} />
+      );
+    },
   },
 ];
 
@@ -65,11 +71,11 @@ export function firstStep(values: CreateValues, prefilled: boolean): Step {
   return bad === -1 ? { s: 'review' } : { s: 'input', index: bad };
 }
 
-export function CreateFlow({ initialName = '', initialDescription = '', initialProduct = '', onBack, onDone }: {
-  initialName?: string; initialDescription?: string; initialProduct?: string; onBack: () => void; onDone: (key: ApiKey) => void;
+export function CreateFlow({ initialName = '', initialDescription = '', initialProducts = [], onBack, onDone }: {
+  initialName?: string; initialDescription?: string; initialProducts?: readonly string[]; onBack: () => void; onDone: (key: ApiKey) => void;
 }) {
-  const [values, setValues] = useState<CreateValues>({ name: initialName, description: initialDescription, product: null, productRef: initialProduct });
-  const [step, setStep] = useState<Step>(() => firstStep(values, initialName !== '' || initialProduct !== ''));
+  const [values, setValues] = useState<CreateValues>({ name: initialName, description: initialDescription, products: [], productRefs: initialProducts });
+  const [step, setStep] = useState<Step>(() => firstStep(values, initialName !== '' || initialProducts.length > 0));
   const patch = (p: Partial<CreateValues>) => setValues((old) => ({ ...old, ...p }));
 
   switch (step.s) {
@@ -150,11 +156,14 @@ function Review({ values, onBack, onConfirm }: { values: CreateValues; onBack: (
       <Text bold>Create this API key?</Text>
       <Text>  Name         {printable(values.name.trim())}</Text>
       <Text>  Description  {description === '' ? <Text dimColor>(none)</Text> : printable(description)}</Text>
-      <Text>  Product      {values.product ? `${printable(values.product.productName || values.product.productId)} (${printable(values.product.productId)})` : <Text dimColor>(none)</Text>}</Text>
+      {values.products.length === 0 ? <Text>  Product      <Text dimColor>(none)</Text></Text> : null}
+      {values.products.map((p, i) => <Text key={p.productId}>  {i === 0 ? (values.products.length > 1 ? 'Products' : 'Product ') : '        '}     {productLabel(p)}</Text>)}
       <Hint>Enter or y to create · Esc or n to go back and edit</Hint>
     </Box>
   );
 }
+
+const productLabel = (p: PickedProduct) => `${printable(p.productName || p.productId)} (${printable(p.productId)})`;
 
 /** NCP lets two keys share a name; people rarely mean to. Looks for keys named exactly `name` first. */
 function SameNameCheck({ name, onUnique, onDuplicate, onFailed }: {
@@ -193,12 +202,12 @@ function Creating({ values, onCreated, onFailed }: {
   values: CreateValues; onCreated: (k: ApiKey, report?: ProductKeyReport) => void; onFailed: (e: unknown) => void;
 }) {
   const input = { apiKeyName: values.name, apiKeyDescription: values.description };
-  const product = values.product;
-  if (product) {
+  const products = values.products;
+  if (products.length > 0) {
     return (
-      <RequestStep label={`Creating "${printable(values.name.trim())}" for ${printable(product.productName || product.productId)}…`}
+      <RequestStep label={`Creating "${printable(values.name.trim())}" for ${products.map((p) => printable(p.productName || p.productId)).join(', ')}…`}
         onDone={(r: ProductKeyReport) => onCreated(r.apiKey, r)} onFailed={onFailed}
-        request={(client, signal) => client.createKeyWithProducts(input, [product.productId], { signal })} />
+        request={(client, signal) => client.createKeyWithProducts(input, products.map((p) => p.productId), { signal })} />
     );
   }
   return (

@@ -3,8 +3,8 @@
 // on to the primary, the give-up notice, and the replies to /apikey rotate and the rotate buttons.
 import type { types } from '@slack/bolt';
 import type { KeyPart, RegisteredKey } from '../store/key-registry.ts';
-import type { SlackMessage } from '../views/approval-message.ts';
-import { mrkdwn, ncpText, plain, slackDate, userText } from '../views/format.ts';
+import type { SlackMessage } from './approval-message.ts';
+import { mrkdwn, ncpText, plain, slackDate, userText } from './format.ts';
 import { ROTATE_PRIMARY_ACTION_ID } from './key-actions.ts';
 
 /** The one-time reveal of a rotated value; the button's value is `<part>:<apiKeyId>`. */

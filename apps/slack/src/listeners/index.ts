@@ -1,4 +1,6 @@
-// Registers every listener on the Bolt app, in one place, with the catch-all last.
+// Registers every listener on the Bolt app, in one place, with the catch-all last. Each listener module has one
+// shape: an exported `createXHandler(ctx)` returning the Bolt listener (testable with a fake ack/client/respond,
+// no Bolt app needed) and a `register(app, ctx)` that only wires that handler to its command, action or view.
 import type { BoltApp } from '../bolt.ts';
 import type { WorkflowContext } from '../workflow/context.ts';
 import * as decisionButtons from './actions/decision-buttons.ts';

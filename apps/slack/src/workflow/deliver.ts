@@ -6,9 +6,9 @@
 import { listStageUrls, NotFoundError } from '@apikey/core';
 import { ruleFor } from '../policy.ts';
 import type { KeyRequest, OutboxItem } from '../store/request-store.ts';
-import { buildApprovalMessage } from '../views/approval-message.ts';
-import { approvedDm, type QuorumView } from '../views/quorum.ts';
-import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, type ProductAccess } from '../views/dms.ts';
+import { buildApprovalMessage } from '../blocks/approval-message.ts';
+import { approvedDm, type QuorumView } from '../blocks/quorum.ts';
+import { deniedDm, expiredDm, keysDm, pendingDm, revealDm, type ProductAccess } from '../blocks/dms.ts';
 import type { Held } from './held-results.ts';
 import {
   CLEAR_LAST_ERROR,

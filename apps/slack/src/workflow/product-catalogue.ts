@@ -1,7 +1,8 @@
 // The products a requester can pick in the request modal: the account's own products and the published
 // catalogue, read from NCP and kept briefly (the external select asks on every keystroke and must be answered
 // within Slack's 3 seconds). Concurrent askers share one read; an NCP failure or a slow NCP gives an empty
-// list and a log line, never an error in the modal.
+// list and a log line, never an error in the modal. The answer's deadline does not cancel the read: a slow
+// NCP still fills the cache, so the requester's next keystroke gets the list.
 import type { ApiGatewayClient } from '@apikey/core';
 import type { AppLogger } from '../logger.ts';
 import { describeFailure } from './describe-error.ts';
@@ -22,18 +23,23 @@ export type ProductCatalogueOptions = {
   now: () => number;
   /** How long a read stays fresh (default 60 s). */
   cacheMs?: number;
-  /** Give up on NCP after this long (default 2 000 ms, inside Slack's 3 s for the whole answer). */
-  timeoutMs?: number;
+  /** Answer without the list after this long (default 2 000 ms, inside Slack's 3 s for the whole answer). */
+  answerMs?: number;
+  /** Give up on an NCP read after this long (default 15 000 ms); it goes on after the answer was sent. */
+  readTimeoutMs?: number;
 };
+
+class SlowCatalogueError extends Error {}
 
 export function createProductCatalogue(o: ProductCatalogueOptions): ProductCatalogue {
   const cacheMs = o.cacheMs ?? 60_000;
-  const timeoutMs = o.timeoutMs ?? 2_000;
+  const answerMs = o.answerMs ?? 2_000;
+  const readTimeoutMs = o.readTimeoutMs ?? 15_000;
   let cached: { at: number; products: CatalogueProduct[] } | undefined;
   let inFlight: Promise<CatalogueProduct[]> | undefined;
 
   const read = async (): Promise<CatalogueProduct[]> => {
-    const signal = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.timeout(readTimeoutMs);
     const byId = new Map<string, CatalogueProduct>();
     const [own, published] = await Promise.all([
       (async () => { const out = []; for await (const p of o.ncp.iterateProducts({}, { signal })) out.push(p); return out; })(),
@@ -59,17 +65,30 @@ export function createProductCatalogue(o: ProductCatalogueOptions): ProductCatal
     return inFlight;
   };
 
+  /** load(), or a SlowCatalogueError once the answer's deadline passed (the read itself goes on). */
+  const loadInTime = (): Promise<CatalogueProduct[]> => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SlowCatalogueError(`NCP did not list the products within ${answerMs} ms`)), answerMs);
+    });
+    const loading = load();
+    // A read that fails after the answer went out must not become an unhandled rejection.
+    loading.catch(() => {});
+    return Promise.race([loading, late]).finally(() => clearTimeout(timer));
+  };
+
   return {
     async list() {
       try {
-        return await load();
+        return await loadInTime();
       } catch (err) {
-        o.logger.warn(`product suggestions: could not read products from NCP: ${describeFailure(err).message}`);
+        const why = err instanceof SlowCatalogueError ? `${err.message}; the next keystroke gets the list once it arrives` : describeFailure(err).message;
+        o.logger.warn(`product suggestions: could not read products from NCP: ${why}`);
         return [];
       }
     },
     async find(productId) {
-      return (await load()).find((p) => p.productId === productId);
+      return (await loadInTime()).find((p) => p.productId === productId);
     },
   };
 }

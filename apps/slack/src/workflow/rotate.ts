@@ -17,7 +17,7 @@ import {
 } from '../blocks/rotation.ts';
 import type { KeyPart, RegisteredKey, RegisteredKeyPatch } from '../store/key-registry.ts';
 import type { NewOutboxItem, OutboxItem } from '../store/request-store.ts';
-import { slackDate, userText } from '../views/format.ts';
+import { slackDate, userText } from '../blocks/format.ts';
 import type { WorkflowContext } from './context.ts';
 import { describeFailure } from './describe-error.ts';
 import { authoriseKeyAction } from './key-access.ts';

@@ -5,7 +5,7 @@
 // `remindedAt` is set only after Slack accepted the post.
 import { ruleFor } from '../policy.ts';
 import type { KeyRequest } from '../store/request-store.ts';
-import { buildReminderMessage } from '../views/approval-message.ts';
+import { buildReminderMessage } from '../blocks/approval-message.ts';
 import { enqueueRemind, type WorkflowContext } from './context.ts';
 import { expireRequest } from './decide.ts';
 import { describeFailure } from './describe-error.ts';

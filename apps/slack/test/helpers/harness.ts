@@ -175,9 +175,14 @@ export async function submitRequest(
   if (cmd.status !== 200) throw new Error(`slash command answered ${cmd.status}`);
   await waitFor('request modal', () => standIn.views(userId).find((v) => v.callback_id === 'apikey_create'));
   if (o.product !== undefined) {
-    // As a person does: type part of the product id, then pick it from the suggestions.
-    const typed = await app.driver.blockSuggestion({ userId, callbackId: 'apikey_create', blockId: 'product', value: o.product.slice(0, 4) });
-    if (typed.problems.length > 0) throw new Error(`suggestions refused: ${typed.problems.join('; ')}`);
+    // As a person does: type part of the product id, then pick it from the suggestions — typing again when the
+    // list came back empty because NCP was slow (the read goes on and fills the cache for the next keystroke).
+    const product = o.product;
+    await waitFor(`product ${product} offered`, async () => {
+      const typed = await app.driver.blockSuggestion({ userId, callbackId: 'apikey_create', blockId: 'product', value: product.slice(0, 4) });
+      if (typed.problems.length > 0) throw new Error(`suggestions refused: ${typed.problems.join('; ')}`);
+      return typed.options.some((x) => x['value'] === product) ? true : undefined;
+    }, 30_000);
   }
   const sub = await app.driver.viewSubmission({
     userId,

@@ -2,16 +2,16 @@
 // click is acked at once and the trigger spent on views.open (after the post-ack gate): the confirmation modal, or a notice saying why
 // there is nothing to decide. Authorisation is checked again, authoritatively, when the modal is submitted.
 import type { BoltApp, BlockAction, ButtonAction, SlackActionMiddlewareArgs, AllMiddlewareArgs } from '../../bolt.ts';
-import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../../views/approval-message.ts';
-import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../../views/decision-modals.ts';
+import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../../blocks/approval-message.ts';
+import { buildApproveModal, buildDenyModal, buildNoticeModal } from '../../blocks/decision-modals.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
-import { authoriseDecision } from '../../workflow/decide.ts';
+import { authoriseDecision, type Decision } from '../../workflow/decide.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 
-type ButtonArgs = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+export type DecisionButtonArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action'> & Pick<AllMiddlewareArgs, 'client'>;
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  const open = (decision: 'approve' | 'deny') => async ({ ack, body, action, client }: ButtonArgs) => {
+export function createDecisionButtonHandler(ctx: WorkflowContext, decision: Decision): (args: DecisionButtonArgs) => Promise<void> {
+  return async ({ ack, body, action, client }) => {
     await ack();
     const request = await ctx.store.getRequest(action.value ?? '');
     let view;
@@ -31,6 +31,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
       ctx.logger.warn(`could not open the ${decision} modal for ${body.user.id}: ${describeFailure(err).message}`);
     }
   };
-  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION_ID, open('approve'));
-  app.action<BlockAction<ButtonAction>>(DENY_ACTION_ID, open('deny'));
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.action<BlockAction<ButtonAction>>(APPROVE_ACTION_ID, createDecisionButtonHandler(ctx, 'approve'));
+  app.action<BlockAction<ButtonAction>>(DENY_ACTION_ID, createDecisionButtonHandler(ctx, 'deny'));
 }

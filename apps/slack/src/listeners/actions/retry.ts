@@ -1,13 +1,15 @@
 // The Retry button on a failed request's approval message: an approver moves it failed → approved, which
 // queues key creation again (a key already created is reused, not created twice).
-import type { BoltApp, BlockAction, ButtonAction } from '../../bolt.ts';
+import type { AllMiddlewareArgs, BoltApp, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '../../bolt.ts';
 import { ruleFor } from '../../policy.ts';
-import { RETRY_ACTION_ID } from '../../views/approval-message.ts';
+import { RETRY_ACTION_ID } from '../../blocks/approval-message.ts';
 import { CLEAR_LAST_ERROR, enqueueApprovalMessage, enqueueCreateKey, type WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.action<BlockAction<ButtonAction>>(RETRY_ACTION_ID, async ({ ack, body, action, client }) => {
+export type RetryButtonArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action'> & Pick<AllMiddlewareArgs, 'client'>;
+
+export function createRetryButtonHandler(ctx: WorkflowContext): (args: RetryButtonArgs) => Promise<void> {
+  return async ({ ack, body, action, client }) => {
     await ack();
     const user = body.user.id;
     const channel = body.channel?.id;
@@ -38,5 +40,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
     }
     ctx.logger.info(`request ${result.request.id} retried by ${user}`);
     ctx.wake();
-  });
+  };
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.action<BlockAction<ButtonAction>>(RETRY_ACTION_ID, createRetryButtonHandler(ctx));
 }

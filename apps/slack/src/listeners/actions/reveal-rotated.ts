@@ -6,9 +6,9 @@
 import type { AllMiddlewareArgs, BlockAction, BoltApp, ButtonAction, SlackActionMiddlewareArgs } from '../../bolt.ts';
 import { parseRevealRotatedValue, REVEAL_ROTATED_ACTION_ID, rotatedRevealedDm, rotatedRevealModal } from '../../blocks/rotation.ts';
 import type { KeyPart, RegisteredKey } from '../../store/key-registry.ts';
-import { buildNoticeModal } from '../../views/decision-modals.ts';
-import { loadingModal } from '../../views/dms.ts';
-import { ncpText } from '../../views/format.ts';
+import { buildNoticeModal } from '../../blocks/decision-modals.ts';
+import { loadingModal } from '../../blocks/dms.ts';
+import { ncpText } from '../../blocks/format.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import { REVEAL_LEASE_MS } from './reveal.ts';

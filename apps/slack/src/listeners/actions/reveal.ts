@@ -4,11 +4,11 @@
 // lease is claimed with a version compare-and-set (so two presses never both show the keys), the modal is
 // updated with the keys, and only when Slack accepted that update is revealedAt set. A modal closed before
 // the keys arrived makes the update fail: the lease is given back and the reveal stays available.
-import type { BoltApp, BlockAction, ButtonAction } from '../../bolt.ts';
+import type { AllMiddlewareArgs, BoltApp, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '../../bolt.ts';
 import type { KeyRequest, KeyRequestPatch } from '../../store/request-store.ts';
-import { buildNoticeModal } from '../../views/decision-modals.ts';
-import { loadingModal, REVEAL_ACTION_ID, revealedDm, revealModal } from '../../views/dms.ts';
-import { ncpText } from '../../views/format.ts';
+import { buildNoticeModal } from '../../blocks/decision-modals.ts';
+import { loadingModal, REVEAL_ACTION_ID, revealedDm, revealModal } from '../../blocks/dms.ts';
+import { ncpText } from '../../blocks/format.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 
@@ -36,8 +36,10 @@ async function claimReveal(ctx: WorkflowContext, id: string): Promise<Claim> {
   return { ok: false, notice: IN_PROGRESS };
 }
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.action<BlockAction<ButtonAction>>(REVEAL_ACTION_ID, async ({ ack, body, action, client }) => {
+export type RevealButtonArgs = Pick<SlackActionMiddlewareArgs<BlockAction<ButtonAction>>, 'ack' | 'body' | 'action'> & Pick<AllMiddlewareArgs, 'client'>;
+
+export function createRevealButtonHandler(ctx: WorkflowContext): (args: RevealButtonArgs) => Promise<void> {
+  return async ({ ack, body, action, client }) => {
     await ack();
     const user = body.user.id;
     const request = await ctx.store.getRequest(action.value ?? '');
@@ -103,5 +105,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
       await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks })
         .catch((err: unknown) => ctx.logger.warn(`could not mark the reveal DM of ${request.id}: ${describeFailure(err).message}`));
     }
-  });
+  };
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.action<BlockAction<ButtonAction>>(REVEAL_ACTION_ID, createRevealButtonHandler(ctx));
 }

@@ -4,7 +4,7 @@
 import type { AllMiddlewareArgs, BlockAction, BoltApp, ButtonAction, SlackActionMiddlewareArgs } from '../../bolt.ts';
 import { ROTATE_ACTION_ID, ROTATE_PRIMARY_ACTION_ID } from '../../blocks/key-actions.ts';
 import type { RotationOutcome } from '../../blocks/rotation.ts';
-import { buildNoticeModal } from '../../views/decision-modals.ts';
+import { buildNoticeModal } from '../../blocks/decision-modals.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import { confirmSecondary, type KeyActor, startRotation } from '../../workflow/rotate.ts';

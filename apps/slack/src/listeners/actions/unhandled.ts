@@ -1,7 +1,7 @@
 // Acks any other block action (links, future buttons) so Slack never shows a timeout, and logs its id.
-import type { BoltApp } from '../../bolt.ts';
-import { APPROVE_ACTION_ID, DENY_ACTION_ID, RETRY_ACTION_ID } from '../../views/approval-message.ts';
-import { REVEAL_ACTION_ID } from '../../views/dms.ts';
+import type { BoltApp, SlackActionMiddlewareArgs } from '../../bolt.ts';
+import { APPROVE_ACTION_ID, DENY_ACTION_ID, RETRY_ACTION_ID } from '../../blocks/approval-message.ts';
+import { REVEAL_ACTION_ID } from '../../blocks/dms.ts';
 import { ROTATE_ACTION_ID, ROTATE_PRIMARY_ACTION_ID } from '../../blocks/key-actions.ts';
 import { REVEAL_ROTATED_ACTION_ID } from '../../blocks/rotation.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
@@ -11,9 +11,15 @@ import type { WorkflowContext } from '../../workflow/context.ts';
 const HANDLED = [APPROVE_ACTION_ID, DENY_ACTION_ID, RETRY_ACTION_ID, REVEAL_ACTION_ID, ROTATE_ACTION_ID, ROTATE_PRIMARY_ACTION_ID, REVEAL_ROTATED_ACTION_ID];
 const UNHANDLED = new RegExp(`^(?!(${HANDLED.join('|')})$).*`);
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.action(UNHANDLED, async ({ ack, payload }) => {
+export type UnhandledActionArgs = Pick<SlackActionMiddlewareArgs, 'ack' | 'payload'>;
+
+export function createUnhandledActionHandler(ctx: WorkflowContext): (args: UnhandledActionArgs) => Promise<void> {
+  return async ({ ack, payload }) => {
     await ack();
     ctx.logger.debug(`ignored block action ${'action_id' in payload ? String(payload.action_id) : '?'}`);
-  });
+  };
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.action(UNHANDLED, createUnhandledActionHandler(ctx));
 }

@@ -1,14 +1,16 @@
 // /apikey create [name] | list | help. Every branch acks first (slash commands are never retried and time out
 // after 3 s); `create` spends the trigger on views.open straight after the ack, before anything slow.
-import type { BoltApp } from '../../bolt.ts';
+import type { AllMiddlewareArgs, BoltApp, SlackCommandMiddlewareArgs } from '../../bolt.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
-import { helpMessage, requestListMessage } from '../../views/help.ts';
-import { buildRequestModal } from '../../views/request-modal.ts';
+import { helpMessage, requestListMessage } from '../../blocks/help.ts';
+import { buildRequestModal } from '../../blocks/request-modal.ts';
 import { handleRotateCommand } from './rotate.ts';
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.command('/apikey', async ({ command, ack, client, respond }) => {
+export type ApikeyCommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'> & Pick<AllMiddlewareArgs, 'client'>;
+
+export function createApikeyCommandHandler(ctx: WorkflowContext): (args: ApikeyCommandArgs) => Promise<void> {
+  return async ({ command, ack, client, respond }) => {
     const text = command.text.trim();
     const sub = (text.split(/\s+/)[0] ?? '').toLowerCase();
     switch (sub) {
@@ -39,5 +41,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
       default:
         await ack({ response_type: 'ephemeral', ...helpMessage(sub) });
     }
-  });
+  };
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.command('/apikey', createApikeyCommandHandler(ctx));
 }

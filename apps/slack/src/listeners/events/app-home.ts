@@ -1,13 +1,15 @@
 // app_home_opened → views.publish the Home tab: pending requests for approvers, the viewer's own for everyone.
 // Events are retried by Slack; publishing the same view twice is harmless, so no dedupe is needed.
-import type { BoltApp } from '../../bolt.ts';
+import type { AllMiddlewareArgs, BoltApp, SlackEventMiddlewareArgs } from '../../bolt.ts';
 import { ruleFor } from '../../policy.ts';
 import type { KeyRequest } from '../../store/request-store.ts';
-import { buildHomeView } from '../../views/home.ts';
+import { buildHomeView } from '../../blocks/home.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.event('app_home_opened', async ({ event, body, client }) => {
+export type AppHomeOpenedArgs = Pick<SlackEventMiddlewareArgs<'app_home_opened'>, 'event' | 'body'> & Pick<AllMiddlewareArgs, 'client'>;
+
+export function createAppHomeOpenedHandler(ctx: WorkflowContext): (args: AppHomeOpenedArgs) => Promise<void> {
+  return async ({ event, body, client }) => {
     if (event.tab !== undefined && event.tab !== 'home') return;
     const teamId = (body as { team_id?: string }).team_id ?? '';
     const isApprover = await ctx.approvers.isApprover(event.user).catch(() => false);
@@ -24,5 +26,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
       user_id: event.user,
       view: buildHomeView({ isApprover, pending: decidable, mine }),
     });
-  });
+  };
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.event('app_home_opened', createAppHomeOpenedHandler(ctx));
 }

@@ -2,11 +2,11 @@
 // typed filters the cached product list (name or id, case-insensitive), answered with at most 100 options whose
 // value is the NCP product id. The ack is the answer and Slack waits 3 seconds at most, so the NCP read has its
 // own shorter deadline; trouble there answers an empty list (logged by the catalogue), never an error.
-import type { BoltApp } from '../../bolt.ts';
+import type { BoltApp, SlackOptionsMiddlewareArgs } from '../../bolt.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import type { CatalogueProduct } from '../../workflow/product-catalogue.ts';
-import { cutPlain } from '../../views/format.ts';
-import { PRODUCT_BLOCK_ID } from '../../views/request-modal.ts';
+import { cutPlain } from '../../blocks/format.ts';
+import { PRODUCT_BLOCK_ID } from '../../blocks/request-modal.ts';
 import { printable } from '@apikey/core';
 
 /** Slack's limits for one external-select answer: 100 options, option text 75 characters. */
@@ -35,8 +35,14 @@ export async function suggestProducts(ctx: WorkflowContext, typed: string): Prom
   return { options: productOptions(await ctx.products.list(), typed) };
 }
 
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.options<'block_suggestion'>({ block_id: PRODUCT_BLOCK_ID, action_id: 'value' }, async ({ ack, payload }) => {
+export type ProductSuggestionsArgs = Pick<SlackOptionsMiddlewareArgs<'block_suggestion'>, 'ack' | 'payload'>;
+
+export function createProductSuggestionsHandler(ctx: WorkflowContext): (args: ProductSuggestionsArgs) => Promise<void> {
+  return async ({ ack, payload }) => {
     await ack(await suggestProducts(ctx, typeof payload.value === 'string' ? payload.value : ''));
-  });
+  };
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.options<'block_suggestion'>({ block_id: PRODUCT_BLOCK_ID, action_id: 'value' }, createProductSuggestionsHandler(ctx));
 }

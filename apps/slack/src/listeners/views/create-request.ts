@@ -1,38 +1,19 @@
 // view_submission of the request modal (apikey_create): validated with core's schemas, problems returned as
 // response_action "errors" keyed by block id (nothing stored, nothing sent); otherwise the request is stored
 // as pending with the approval message and the requester's pending DM queued, and the modal closes.
-import { apiKeyDescriptionSchema, apiKeyNameSchema, countCodePoints, printable, validateApiKeyDescription, validateApiKeyName } from '@apikey/core';
-import type { BoltApp } from '../../bolt.ts';
+import { apiKeyDescriptionSchema, apiKeyNameSchema, printable, validateApiKeyDescription, validateApiKeyName } from '@apikey/core';
+import type { BoltApp, SlackViewMiddlewareArgs, ViewSubmitAction } from '../../bolt.ts';
 import { ruleFor } from '../../policy.ts';
 import { enqueueApprovalMessage, enqueueNotify, type WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import type { CatalogueProduct } from '../../workflow/product-catalogue.ts';
-import { CREATE_CALLBACK_ID, JUSTIFICATION_MAX, PRODUCT_BLOCK_ID } from '../../views/request-modal.ts';
+import { inputValue, selectedValue, validateFreeText, type StateValues } from '../../blocks/form-values.ts';
+import { CREATE_CALLBACK_ID, JUSTIFICATION_MAX, PRODUCT_BLOCK_ID } from '../../blocks/request-modal.ts';
 
-export type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
+export type RequestSubmissionArgs = Pick<SlackViewMiddlewareArgs<ViewSubmitAction>, 'ack' | 'body' | 'view'>;
 
-export function inputValue(values: StateValues, blockId: string): string {
-  return values[blockId]?.value?.value ?? '';
-}
-
-/** The option value picked in a select (the product id for the product block), '' when none. */
-export function selectedValue(values: StateValues, blockId: string): string {
-  return values[blockId]?.value?.selected_option?.value ?? '';
-}
-
-// Newlines and tabs are fine in a multi-line justification; other control characters are not.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
-
-export function validateFreeText(raw: string, max: number, what: string): string | undefined {
-  const text = raw.trim();
-  if (text.length === 0) return `Please enter ${what}.`;
-  if (countCodePoints(text) > max) return `Keep it to ${max} characters (now ${countCodePoints(text)}).`;
-  if (CONTROL.test(text)) return 'Remove the control characters.';
-  return undefined;
-}
-
-export function register(app: BoltApp, ctx: WorkflowContext): void {
-  app.view(CREATE_CALLBACK_ID, async ({ ack, body, view }) => {
+export function createRequestSubmissionHandler(ctx: WorkflowContext): (args: RequestSubmissionArgs) => Promise<void> {
+  return async ({ ack, body, view }) => {
     const values = view.state.values as StateValues;
     const rawName = inputValue(values, 'name');
     const rawDescription = inputValue(values, 'description');
@@ -86,5 +67,9 @@ export function register(app: BoltApp, ctx: WorkflowContext): void {
     }
     await ack();
     ctx.wake();
-  });
+  };
+}
+
+export function register(app: BoltApp, ctx: WorkflowContext): void {
+  app.view<ViewSubmitAction>(CREATE_CALLBACK_ID, createRequestSubmissionHandler(ctx));
 }
