@@ -18,6 +18,8 @@ import {
   rotationReply,
 } from '../src/blocks/rotation.ts';
 import { loadConfig } from '../src/config.ts';
+import { createRotateButtonHandler, type RotateButtonArgs } from '../src/listeners/actions/rotate.ts';
+import { createAfterAck } from '../src/listeners/after-ack.ts';
 import { handleRotateCommand, type RotateCommandArgs } from '../src/listeners/commands/rotate.ts';
 import { createLogger } from '../src/logger.ts';
 import { openRequestStore } from '../src/store/open-store.ts';
@@ -667,6 +669,28 @@ describe('rotation step and command, called directly (real store; fake NCP, Slac
     expect(reply).toContain('&lt;@U0APP1&gt;&amp;x');
     expect(reply).not.toContain('<@U0APP1>');
     expect(reply).toContain('"response_type":"ephemeral"');
+  });
+
+  it('the Rotate button acks first, then answers in a window: a stranger is refused and nothing changes; the owner starts it', async () => {
+    const key = await registered();
+    const opened: Record<string, unknown>[] = [];
+    const order: string[] = [];
+    const client = { views: { open: async (args: Record<string, unknown>) => { order.push('views.open'); opened.push(args); return { ok: true }; } } } as unknown as WebClient;
+    const ctx = { ...ctxWith({ ncp: fakeNcp(key.apiKeyId).ncpClient, client }), afterAck: createAfterAck() };
+    const handler = createRotateButtonHandler(ctx);
+    const press = (userId: string) => handler({
+      ack: async () => { order.push('ack'); },
+      body: { user: { id: userId }, team: { id: T }, trigger_id: 'trig' },
+      action: { action_id: 'rotate', value: key.apiKeyId },
+      client,
+    } as unknown as RotateButtonArgs);
+    await press('U0NOPE');
+    expect(order).toEqual(['ack', 'views.open']);
+    expect(JSON.stringify(opened[0])).toContain('Only the key');
+    expect((await store.getKey(key.apiKeyId))?.version).toBe(key.version);
+    await press(OWNER);
+    expect(JSON.stringify(opened[1])).toContain('Rotation started');
+    expect((await store.getKey(key.apiKeyId))?.rotationStep).toBe('secondary');
   });
 
   it('reveal buttons carry the part and the key id; anything else is not ours', () => {
