@@ -174,6 +174,7 @@ describe('rotation, DM delivery', { timeout: 120_000 }, () => {
     const old = emulatorKey(key.apiKeyId);
     expect(await gateway(stageUrl, old.secondaryKey)).toBe(200);
 
+    const from = ncp.emulator.inspect.requests().length;
     const reply = await command(a, userId, `rotate ${key.apiKeyId}`);
     expect(reply.text).toContain('Rotation started');
     expect(textOf(reply)).toContain('the secondary key is regenerated first');
@@ -214,6 +215,12 @@ describe('rotation, DM delivery', { timeout: 120_000 }, () => {
     });
     expect([done.rotationBy, done.rotationStartedAt, done.rotationFingerprint, done.state]).toEqual([undefined, undefined, undefined, 'active']);
     expect(patchesOf(key.apiKeyId)).toHaveLength(2);
+    // What a whole rotation costs NCP: per value one read (the fingerprint) and one regenerate; the new value
+    // comes from the regenerate's answer.
+    expect(ncp.emulator.inspect.requests().slice(from).filter((r) => r.target.startsWith('/api/v1/')).map((r) => `${r.method} ${r.target}`)).toEqual([
+      `GET /api/v1/api-keys/${key.apiKeyId}`, `PATCH /api/v1/api-keys/${key.apiKeyId}`,
+      `GET /api/v1/api-keys/${key.apiKeyId}`, `PATCH /api/v1/api-keys/${key.apiKeyId}`,
+    ]);
     const types = await auditTypes(a, key);
     expect(types.slice(types.indexOf('rotation_started'))).toEqual([
       'rotation_started', 'regenerating', 'secondary_regenerated', 'secondary_delivered',
