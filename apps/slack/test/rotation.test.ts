@@ -654,6 +654,9 @@ describe('rotation step and command, called directly (real store; fake NCP, Slac
     expect((await confirmSecondary(ctx, { teamId: T, userId: OWNER, apiKeyId: key.apiKeyId })).title).toBe('Regenerating primary');
     expect((await confirmSecondary(ctx, { teamId: T, userId: OWNER, apiKeyId: key.apiKeyId })).title).toBe('Already rotating');
     expect((await store.listOutbox(key.requestId)).filter((i) => i.kind === 'rotate_key').map((i) => i.payload['part'])).toEqual(['primary']);
+    // A departed owner would get the new value in a DM nobody reads: refused until the key is transferred.
+    await store.updateKey(key.apiKeyId, { ownerGoneAt: Date.now() });
+    expect((await startRotation(ctx, { teamId: T, userId: 'U0APP1', apiKeyId: key.apiKeyId })).title).toBe('Owner has left');
     // Another workspace's user naming this key id learns nothing about it.
     expect((await startRotation(ctx, { teamId: 'T0OTHER', userId: OWNER, apiKeyId: key.apiKeyId })).title).toBe('Unknown key');
   });

@@ -65,6 +65,10 @@ async function findRotatable(ctx: WorkflowContext, who: KeyActor): Promise<Found
   if (key.state !== 'active') {
     return { outcome: { title: 'Cannot rotate', text: `${keyLabel(key)} is ${key.state}; only an active key can be rotated.` } };
   }
+  if (key.ownerGoneAt !== undefined) {
+    // The new values would go to a deactivated account nobody reads.
+    return { outcome: { title: 'Owner has left', text: `The owner of ${keyLabel(key)}, <@${key.ownerId}>, has left. An approver should transfer the key to a new owner first.` } };
+  }
   return { key };
 }
 
