@@ -1,6 +1,6 @@
 // Runs the real entry point (src/main.ts) as a child process — on Deno from main.test.ts, on Node from vitest —
 // against a Slack stand-in and NCP emulator started here, and drives create → approve → DM through it, then
-// the product flow (suggestions, subscribe, a key the data plane accepts or refuses as the DM says). Each
+// the product flow (suggestions, subscribe, a key the data plane accepts or refuses as the DM says) and a key rotation. Each
 // check is a named step run through the caller's `step` (Deno's t.step, or the recorder below for vitest); a
 // failed step's error carries the app's output, and it stops the run unless later steps do not need it.
 // Node/Deno-neutral (no Deno global here): the host passes how to spawn the app.
@@ -147,6 +147,7 @@ export async function runMainE2E(o: { command: string; args: string[]; label?: s
 
     const driver = createSlackDriver({ appUrl: `http://127.0.0.1:${port}/slack/events`, signingSecret: SIGNING_SECRET, standIn });
     const keyValues: string[] = [];
+    let firstKeyId = '';
     await step("create → approve → DM carries the emulator's keys", async () => {
       await driver.slashCommand({ userId: 'U0REQ1', text: 'create deno-key' });
       await waitFor('modal', () => standIn.views('U0REQ1').find((v) => v.callback_id === 'apikey_create'));
@@ -161,6 +162,7 @@ export async function runMainE2E(o: { command: string; args: string[]; label?: s
       const key = emulator.inspect.keys().find((k) => k.apiKeyName === 'deno-key');
       assert(key !== undefined, 'no key in the emulator');
       keyValues.push(key.primaryKey, key.secondaryKey);
+      firstKeyId = key.apiKeyId;
       assert(JSON.stringify(dm.blocks).includes(key.primaryKey) && JSON.stringify(dm.blocks).includes(key.secondaryKey), 'DM lacks the keys');
       assert(!dm.text?.includes(key.primaryKey) && !dm.text?.includes(key.secondaryKey), 'a key value in the notification text');
     });
@@ -196,6 +198,30 @@ export async function runMainE2E(o: { command: string; args: string[]; label?: s
         }
         keyValues.push(key.primaryKey, key.secondaryKey);
       }
+    });
+
+    await step('rotation — /apikey rotate delivers a new secondary, the confirm button a new primary; each is what NCP now holds', async () => {
+      const owner = 'U0REQ1';
+      const replies = standIn.ephemerals(owner).length;
+      await driver.slashCommand({ userId: owner, text: `rotate ${firstKeyId}` });
+      const reply = await waitFor('rotate reply', () => standIn.ephemerals(owner)[replies]);
+      assert(reply.text?.includes('Rotation started'), `rotate answered: ${reply.text}`);
+      const valueIn = (m: { blocks?: unknown }, part: string) => new RegExp(`New ${part} key\\*\\\\n\`([A-Za-z0-9]+)\``).exec(JSON.stringify(m.blocks))?.[1];
+      const current = () => emulator.inspect.keys().find((k) => k.apiKeyId === firstKeyId);
+      const dm = await waitFor('new secondary DM', () => standIn.dms(owner).find((m) => m.text?.includes('The secondary key of your API key')));
+      const secondary = valueIn(dm, 'secondary');
+      assert(secondary !== undefined && secondary === current()?.secondaryKey, 'the DM does not hold the secondary NCP now has');
+      assert(!keyValues.includes(secondary), 'the secondary was not regenerated');
+      assert(!dm.text?.includes(secondary), 'a key value in the notification text');
+      keyValues.push(secondary);
+      await driver.blockAction({ userId: owner, actionId: 'rotate_primary', message: dm });
+      const dm2 = await waitFor('new primary DM', () => standIn.dms(owner).find((m) => m.text?.includes('The primary key of your API key')));
+      const primary = valueIn(dm2, 'primary');
+      assert(primary !== undefined && primary === current()?.primaryKey, 'the DM does not hold the primary NCP now has');
+      assert(!keyValues.includes(primary), 'the primary was not regenerated');
+      keyValues.push(primary);
+      const patches = emulator.inspect.requests().filter((r) => r.method === 'PATCH' && r.target === `/api/v1/api-keys/${firstKeyId}`);
+      assert(patches.length === 2, `${patches.length} regenerations instead of 2`);
     });
 
     await step('SIGTERM shuts down cleanly', async () => {

@@ -1,5 +1,5 @@
 // The Slack app's entry point on Deno (`deno run apps/slack/src/main.ts`) end to end: start-up, create →
-// approve → DM against the Slack stand-in and the NCP emulator, SIGTERM, and no secret in its output.
+// approve → DM against the Slack stand-in and the NCP emulator, a key rotation, SIGTERM, and no secret in its output.
 // The steps live in main-e2e.ts, which vitest also runs with the app on Node.
 import { type SpawnApp, runMainE2E } from './main-e2e.ts';
 

@@ -137,6 +137,6 @@ describe('entry point on Node', () => {
     const { results } = await runMainE2E({ command: process.execPath, args: ['--import', 'tsx', 'apps/slack/src/main.ts'], label: 'node' });
     // A failed step's error carries the app's output.
     expect(results.filter((r) => !r.ok)).toEqual([]);
-    expect(results).toHaveLength(5);
+    expect(results).toHaveLength(6);
   }, 180_000);
 });

@@ -11,8 +11,9 @@ export function helpMessage(unknown?: string): SlackMessage {
     '*/apikey list* — your requests and their state\n' +
     '*/apikey keys* — your keys (and, for approvers, keys needing attention) with Rotate / Revoke buttons\n' +
     '*/apikey revoke &lt;apiKeyId&gt;* — disable (or, if policy says so, delete) one of your keys\n' +
+    '*/apikey rotate &lt;apiKeyId&gt;* — regenerate a key\'s secondary, then (once you confirm) its primary value\n' +
     '*/apikey help* — this message';
-  return { text: `${lead}Usage: /apikey create [name] | list | keys | revoke &lt;apiKeyId&gt; | help`, blocks: [{ type: 'section', text: mrkdwn(lead + body) }] };
+  return { text: `${lead}Usage: /apikey create [name] | list | keys | rotate &lt;apiKeyId&gt; | revoke &lt;apiKeyId&gt; | help`, blocks: [{ type: 'section', text: mrkdwn(lead + body) }] };
 }
 
 const MESSAGE_TEXT_BUDGET = 11_000;

@@ -8,6 +8,8 @@ import * as offboarding from './actions/offboarding.ts';
 import * as revoke from './actions/revoke.ts';
 import * as retry from './actions/retry.ts';
 import * as reveal from './actions/reveal.ts';
+import * as revealRotated from './actions/reveal-rotated.ts';
+import * as rotate from './actions/rotate.ts';
 import * as unhandled from './actions/unhandled.ts';
 import * as apikeyCommand from './commands/apikey.ts';
 import * as appHome from './events/app-home.ts';
@@ -25,6 +27,8 @@ export function registerListeners(app: BoltApp, ctx: WorkflowContext): void {
   decisionButtons.register(app, ctx);
   retry.register(app, ctx);
   reveal.register(app, ctx);
+  rotate.register(app, ctx);
+  revealRotated.register(app, ctx);
   appHome.register(app, ctx);
   revoke.register(app, ctx);
   revokeKey.register(app, ctx);

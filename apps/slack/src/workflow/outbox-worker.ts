@@ -12,6 +12,7 @@ import { describeFailure } from './describe-error.ts';
 import { handleRotationReminder } from './key-sweeper.ts';
 import { handleKeyNotice, handleOffboardingNotice } from './offboarding.ts';
 import { handleRevokeKey, revokeGaveUp } from './revoke.ts';
+import { handleRotateStep, handleRotationGaveUp } from './rotate.ts';
 import { handleRemind } from './sweeper.ts';
 
 export type OutboxWorkerOptions = {
@@ -96,6 +97,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
       case 'key_notice': return handleKeyNotice(ctx, item);
       case 'offboarding_notice': return handleOffboardingNotice(ctx, item);
       case 'rotation_reminder': return handleRotationReminder(ctx, item);
+      case 'rotate_key': return handleRotateStep(ctx, item);
     }
   };
   const onFailure = async (item: OutboxItem, r: KeyRequest, err: unknown): Promise<void> => {
@@ -104,7 +106,8 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     const keyWork = isKeyWork(item.kind);
     log.warn(`${item.kind} for ${r.id} failed (attempt ${item.attempts}/${ctx.config.maxAttempts}): ${info.message}`);
     if (item.attempts >= ctx.config.maxAttempts) {
-      if (keyWork) {
+      if (item.kind === 'rotate_key') await handleRotationGaveUp(ctx, item, info.message, item.attempts); // the request is not failed: its key works
+      else if (keyWork) {
         const result = await ctx.store.transition(
           r.id,
           item.kind === 'create_key' ? 'approved' : 'created',
@@ -218,7 +221,8 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
       clearTimeout(timer);
       if (finished === 'done') return;
       const stuck = [...inFlight.keys()];
-      const releasable = stuck.filter((id) => !isKeyWork(runningKinds.get(id)));
+      // A regenerate in flight keeps its lease too: a second runner before it lands would regenerate again.
+      const releasable = stuck.filter((id) => !isKeyWork(runningKinds.get(id)) && runningKinds.get(id) !== 'rotate_key');
       log.warn(`stopping with ${stuck.length} step(s) still running; releasing ${releasable.length} message step(s) for another worker, key steps keep their lease`);
       await Promise.all(releasable.map((id) => ctx.store.releaseOutbox(id, opts.workerId)
         .catch((err: unknown) => log.error(`could not release outbox item ${id}: ${describeFailure(err).message}`))));

@@ -7,6 +7,7 @@ import { helpMessage, requestListMessage } from '../../blocks/help.ts';
 import { buildRequestModal } from '../../blocks/request-modal.ts';
 import { handleKeysCommand } from './keys.ts';
 import { handleRevokeCommand } from './revoke.ts';
+import { handleRotateCommand } from './rotate.ts';
 
 export type ApikeyCommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack' | 'respond'> & Pick<AllMiddlewareArgs, 'client'>;
 
@@ -40,6 +41,7 @@ export function createApikeyCommandHandler(ctx: WorkflowContext): (args: ApikeyC
         return;
       case 'revoke':
         return handleRevokeCommand(ctx, { command, ack, client, respond });
+      case 'rotate': return handleRotateCommand(ctx, { command, ack, respond }, text.slice('rotate'.length));
       case '':
       case 'help':
         await ack({ response_type: 'ephemeral', ...helpMessage() });
