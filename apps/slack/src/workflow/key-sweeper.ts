@@ -13,6 +13,7 @@ import { ruleFor } from '../policy.ts';
 import type { OutboxItem } from '../store/request-store.ts';
 import type { WorkflowContext } from './context.ts';
 import { describeFailure } from './describe-error.ts';
+import { createPeriodic } from './periodic.ts';
 import { offboardOwner } from './offboarding.ts';
 
 export type KeySweeper = {
@@ -39,9 +40,6 @@ export function createKeySweeper(ctx: WorkflowContext, opts: KeySweeperOptions =
   const remindersPerPass = opts.remindersPerPass ?? 100;
   const log = ctx.logger.child('key-sweeper');
   let after: { teamId: string; ownerId: string } | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let current: Promise<unknown> | undefined;
-  let running = false;
 
   const sweepOwners = async (): Promise<{ checked: number; gone: number }> => {
     const owners = await ctx.store.listKeyOwners(after !== undefined ? { after } : {}, ownersPerPass);
@@ -100,23 +98,12 @@ export function createKeySweeper(ctx: WorkflowContext, opts: KeySweeperOptions =
     return { ...owners, reminded };
   };
 
-  const tick = () => {
-    current = runOnce()
-      .catch((err: unknown) => log.error(`key sweep failed: ${describeFailure(err).message}`))
-      .finally(() => { if (running) timer = setTimeout(tick, intervalMs); });
-  };
-
+  const periodic = createPeriodic(runOnce, {
+    intervalMs,
+    onError: (err) => log.error(`key sweep failed: ${describeFailure(err).message}`),
+  });
   return {
-    start() {
-      if (running) return;
-      running = true;
-      tick();
-    },
-    async stop() {
-      running = false;
-      if (timer !== undefined) clearTimeout(timer);
-      await current;
-    },
+    ...periodic,
     runOnce,
   };
 }

@@ -9,6 +9,7 @@ import { buildReminderMessage } from '../blocks/approval-message.ts';
 import { enqueueRemind, type WorkflowContext } from './context.ts';
 import { expireRequest } from './decide.ts';
 import { describeFailure } from './describe-error.ts';
+import { createPeriodic } from './periodic.ts';
 
 export type Sweeper = { start(): void; stop(): Promise<void>; /** One pass; `reminded` counts reminders queued by this pass. */
   runOnce(): Promise<{ expired: number; reminded: number }> };
@@ -16,9 +17,6 @@ export type Sweeper = { start(): void; stop(): Promise<void>; /** One pass; `rem
 export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number } = {}): Sweeper {
   const intervalMs = opts.intervalMs ?? 30_000;
   const log = ctx.logger.child('sweeper');
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let current: Promise<unknown> | undefined;
-  let running = false;
 
   const runOnce = async () => {
     const now = ctx.now();
@@ -42,23 +40,12 @@ export function createSweeper(ctx: WorkflowContext, opts: { intervalMs?: number 
     return { expired, reminded };
   };
 
-  const tick = () => {
-    current = runOnce()
-      .catch((err: unknown) => log.error(`sweep failed: ${describeFailure(err).message}`))
-      .finally(() => { if (running) timer = setTimeout(tick, intervalMs); });
-  };
-
+  const periodic = createPeriodic(runOnce, {
+    intervalMs,
+    onError: (err) => log.error(`sweep failed: ${describeFailure(err).message}`),
+  });
   return {
-    start() {
-      if (running) return;
-      running = true;
-      tick();
-    },
-    async stop() {
-      running = false;
-      if (timer !== undefined) clearTimeout(timer);
-      await current;
-    },
+    ...periodic,
     runOnce,
   };
 }
