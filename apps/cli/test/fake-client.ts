@@ -84,6 +84,9 @@ export function fakeClient(initial: Partial<ApiKey>[] = []): FakeClient {
       fake.calls.push({ method: 'iteratePublishedProducts', args: [q ?? {}], ...(o?.signal ? { signal: o.signal } : {}) });
       return listing(o?.signal, () => true);
     },
+    createKey(input, o) {
+      return fake.createApiKey(input, o);
+    },
     async createKeyWithProducts(input, refs, o) {
       fake.calls.push({ method: 'createKeyWithProducts', args: [input, refs], signal: o.signal });
       for (const r of refs) if (!fake.catalogue.has(r)) throw new Error(`product '${r}' does not exist or is not visible to this account`);

@@ -27,7 +27,10 @@ export const tempHome = (): string => mkdtempSync(join(tmpdir(), 'apikey-cli-hom
 export type RunResult = { code: number | null; stdout: string; stderr: string };
 
 /** Runs `node bin/apikey.cjs …` with only the env given (plus PATH), stdin piped (so never a TTY). */
-export function runCli(args: string[], o: { env?: Record<string, string>; input?: string; home?: string; interruptWhen?: () => boolean } = {}): Promise<RunResult> {
+export function runCli(
+  args: string[],
+  o: { env?: Record<string, string>; input?: string; home?: string; interruptWhen?: () => boolean; killWhen?: () => boolean } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: REPO_ROOT,
@@ -41,11 +44,13 @@ export function runCli(args: string[], o: { env?: Record<string, string>; input?
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(o.input ?? '');
-    if (o.interruptWhen) {
+    // SIGINT as Ctrl+C would send; SIGKILL as a crash (nothing of the process runs after it).
+    for (const [when, signal] of [[o.interruptWhen, 'SIGINT'], [o.killWhen, 'SIGKILL']] as const) {
+      if (when === undefined) continue;
       const poll = setInterval(() => {
-        if (o.interruptWhen?.()) {
+        if (when()) {
           clearInterval(poll);
-          child.kill('SIGINT');
+          child.kill(signal);
         }
       }, 20);
       child.on('close', () => clearInterval(poll));

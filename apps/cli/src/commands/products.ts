@@ -2,6 +2,7 @@
 // (a key that opens the named products, in one command) and the product list that `show` adds. Products are named by
 // id or exact name and looked up before anything is changed; a failed step prints exactly what to run next.
 
+import { journaledCreate, type CreateJournalUse } from './create-journal.ts';
 import {
   createKeyForProducts,
   isApiKeyError,
@@ -187,17 +188,25 @@ export async function createKeyWithProducts(
   input: { apiKeyName: string; apiKeyDescription: string },
   refs: readonly string[],
   signal: AbortSignal,
+  journal?: CreateJournalUse,
 ): Promise<ProductKeyReport> {
   const products = await resolveProductRefs(client, refs, signal);
-  // One random id per invocation: a retry inside this run resumes the same key; a new run is a new key.
-  const operationId = globalThis.crypto.randomUUID().replace(/-/g, '');
-  const result = await createKeyForProducts(client, {
-    name: input.apiKeyName,
-    description: input.apiKeyDescription,
-    productIds: products.map((p) => p.productId),
-    operationId,
-    onIncomplete: 'finalise',
-  }, { signal });
+  const productIds = products.map((p) => p.productId);
+  // A random id per create, kept in the journal until it returns: a retry inside this run resumes the same key,
+  // and so does the same command run again after this process died; a create that finished is never resumed.
+  const result = await journaledCreate(
+    journal?.journal,
+    { endpoint: journal?.endpoint ?? '', name: input.apiKeyName, description: input.apiKeyDescription, products: productIds },
+    journal?.note ?? (() => {}),
+    (operationId) => createKeyForProducts(client, {
+      name: input.apiKeyName,
+      description: input.apiKeyDescription,
+      productIds,
+      operationId,
+      onIncomplete: 'finalise',
+    }, { signal }),
+    () => globalThis.crypto.randomUUID().replace(/-/g, ''),
+  );
   const subscriptions = result.products.map((p) => ({
     productId: p.productId,
     productName: p.productName ?? null,
@@ -230,9 +239,9 @@ export async function createWithProducts(
   client: ApiGatewayClient,
   input: { apiKeyName: string; apiKeyDescription: string },
   refs: readonly string[],
-  o: { json: boolean; signal: AbortSignal },
+  o: { json: boolean; signal: AbortSignal; journal?: CreateJournalUse },
 ): Promise<number> {
-  const report = await createKeyWithProducts(client, input, refs, o.signal);
+  const report = await createKeyWithProducts(client, input, refs, o.signal, o.journal);
   const { apiKey: key, subscriptions, urls, urlProblem, rerun } = report;
 
   if (o.json) {

@@ -8,6 +8,7 @@ import type { Io } from '../io.ts';
 import { UsageError } from '../usage-error.ts';
 import { recordedClient, signedReadCall } from './auth-status.ts';
 import { setupClient } from './client.ts';
+import { createJournalFor, createPlainKey } from './create-journal.ts';
 import { EXIT } from './errors.ts';
 import { keyDetails, keyRows, keyTable, printable, STORE_NOTE, style } from './output.ts';
 import { warnIfNameTaken } from './same-name.ts';
@@ -25,10 +26,8 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
   };
   const s = style(io.color);
   const print = (key: ApiKey) => io.out(`${JSON.stringify(key, null, 2)}\n`);
-  const client = async () => {
-    const setup = await setupClient(args.global, io, { signal, ...(args.global.debug ? { log: (l: string) => io.err(`${l}\n`) } : {}) });
-    return setup.client;
-  };
+  const connect = () => setupClient(args.global, io, { signal, ...(args.global.debug ? { log: (l: string) => io.err(`${l}\n`) } : {}) });
+  const client = async () => (await connect()).client;
 
   switch (command) {
     case 'create': {
@@ -40,11 +39,14 @@ export async function scriptable(args: ParsedArgs, io: Io, signal: AbortSignal):
       const input = createApiKeyInputSchema.parse({ apiKeyName: name, apiKeyDescription: description });
       const products = productRefs(flags.product);
       if (flags['dry-run'] === true) return dryRun(args, io, input, signal, products);
-      const c = await client();
-      if (products.length > 0) return createWithProducts(io, c, input, products, { json, signal });
+      const setup = await connect();
+      const c = setup.client;
+      const journal = createJournalFor(setup, io);
+      if (products.length > 0) return createWithProducts(io, c, input, products, { json, signal, journal });
       await warnIfNameTaken(c, input.apiKeyName, io, signal);
-      // A fresh random operation id: the create stays exact however its requests fail (core: create-key.ts).
-      const key = await c.createApiKey(input, { signal, operationId: crypto.randomUUID() });
+      // Exact however its requests fail (core: create-key.ts), and finished rather than repeated when this same
+      // command runs again after the process died mid-create (create-journal.ts).
+      const key = await createPlainKey(c, input, signal, journal);
       if (json) print(key);
       else io.out(`${s.bold(`Created API key "${printable(key.apiKeyName ?? input.apiKeyName)}"`)}\n${keyDetails(key, { showKeys: true })}\n\n${s.yellow(STORE_NOTE)}\n`);
       return EXIT.ok;

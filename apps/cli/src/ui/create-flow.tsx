@@ -212,7 +212,7 @@ function Creating({ values, onCreated, onFailed }: {
   }
   return (
     <RequestStep label={`Creating "${printable(values.name.trim())}"…`} onDone={(k: ApiKey) => onCreated(k)} onFailed={onFailed}
-      request={(client, signal) => client.createApiKey(input, { signal, operationId: crypto.randomUUID() })} />
+      request={(client, signal) => client.createKey(input, { signal })} />
   );
 }
 

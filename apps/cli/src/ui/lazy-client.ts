@@ -13,6 +13,7 @@ export function lazyClient(ready: Promise<WizardClient>): WizardClient {
     setApiKeyEnabled: async (id, enabled, o) => (await ready).setApiKeyEnabled(id, enabled, o),
     listApiKeyProducts: async (id, q, o) => (await ready).listApiKeyProducts(id, q, o),
     subscribeApiKey: async (id, productId, o) => (await ready).subscribeApiKey(id, productId, o),
+    createKey: async (input, o) => (await ready).createKey(input, o),
     createKeyWithProducts: async (input, refs, o) => (await ready).createKeyWithProducts(input, refs, o),
     iterateApiKeys: (q, o) => ({
       async *[Symbol.asyncIterator]() {

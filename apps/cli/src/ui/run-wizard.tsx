@@ -49,12 +49,17 @@ export async function runWizardApp(o: { args: ParsedArgs; io: Io; route: WizardR
 }
 
 async function load(args: ParsedArgs, io: Io): Promise<Loaded> {
-  const [{ setupClient }, { createKeyWithProducts }] = await Promise.all([import('../commands/client.ts'), import('../commands/products.ts')]);
+  const [{ setupClient }, { createKeyWithProducts }, { createJournalFor, createPlainKey }] = await Promise.all([
+    import('../commands/client.ts'), import('../commands/products.ts'), import('../commands/create-journal.ts'),
+  ]);
   const setup = await setupClient(args.global, io);
   if (setup.sandbox) await seedSandbox(setup.client);
+  // Ink owns the terminal: a resumed create is not announced on stderr, where it would tear the frame.
+  const journal = { ...createJournalFor(setup, io), note: () => {} };
   const client: WizardClient = {
     ...setup.client,
-    createKeyWithProducts: (input, refs, o) => createKeyWithProducts(setup.client, input, refs, o.signal),
+    createKey: (input, o) => createPlainKey(setup.client, input, o.signal, journal),
+    createKeyWithProducts: (input, refs, o) => createKeyWithProducts(setup.client, input, refs, o.signal, journal),
   };
   return { client, endpoint: setup.endpoint };
 }

@@ -2,7 +2,7 @@
 // lazyClient after the first frame, so screens simply await its calls), and the set of in-flight requests that
 // Ctrl+C aborts before the app exits 130.
 
-import type { ApiGatewayClient } from '@apikey/core';
+import type { ApiGatewayClient, ApiKey } from '@apikey/core';
 import type { ProductKeyReport } from '../commands/products.ts';
 import { createContext, useContext, useEffect, useRef } from 'react';
 
@@ -10,6 +10,8 @@ import { createContext, useContext, useEffect, useRef } from 'react';
 export type WizardClient = Pick<ApiGatewayClient,
   | 'createApiKey' | 'iterateApiKeys' | 'getApiKey' | 'regenerateApiKey' | 'deleteApiKey' | 'setApiKeyEnabled'
   | 'listApiKeyProducts' | 'subscribeApiKey' | 'iterateProducts' | 'iteratePublishedProducts'> & {
+  /** A key without products: what `apikey create` runs (exact, and finished rather than repeated after a crash). */
+  createKey(input: { apiKeyName: string; apiKeyDescription: string }, o: { signal: AbortSignal }): Promise<ApiKey>;
   /** A key that opens the given products (ids or exact names): what `apikey create --product` runs, so both agree. */
   createKeyWithProducts(
     input: { apiKeyName: string; apiKeyDescription: string }, productRefs: readonly string[], o: { signal: AbortSignal },
