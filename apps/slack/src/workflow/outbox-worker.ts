@@ -1,7 +1,10 @@
 // The outbox worker: leases due steps from the store and runs them as a pool — each step on its own as soon as
 // a slot is free (at most `concurrency` at once), so one slow NCP call never holds back another request's
-// messages. The store hands out only the head of each request's queue and none while one of its steps is
-// leased, so the steps of one request run one at a time and in order, on whichever replica. On failure the
+// messages. The store hands out only the head of each request's queue (per lane: approval-message updates are
+// a lane of their own) and none while one of the lane's steps is leased, so the steps of one request run one
+// at a time and in order, on whichever replica. When a step finishes, the store leases the request's next
+// step to the same slot in the same write if it is due, so an approval's steps run back to back without
+// waiting for the next claim; each is still recorded as done before the next starts. On failure the
 // error is recorded, shown to approvers and the step rescheduled with jittered exponential backoff; after
 // maxAttempts a key step (create, subscribe, accept, deliver) moves the request to `failed` (approvers get a Retry button). Nothing
 // is lost on restart: unfinished steps stay in the store.
@@ -116,27 +119,59 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     const delay = Math.max(backoffMs(item.attempts, baseDelayMs, maxDelayMs, random), info.retryAfterMs ?? 0);
     await ctx.store.failOutbox(item.id, opts.workerId, info.message, now + delay);
     if (keyWork) {
-      // Approvers see the trouble while it is being retried, not only once it has given up.
+      // Approvers see the trouble while it is being retried, not only once it has given up. Queued, not sent
+      // from here: the message lane runs one update of a request at a time, so an older render never lands last.
       const updated = await ctx.store.updateRequest(r.id, { lastError: info.message, attempts: item.attempts });
-      if (updated !== undefined && updated.approvalTs !== undefined) {
-        await syncApprovalMessage(ctx, updated).catch((e: unknown) => log.warn(`could not show the failure on ${r.id}: ${describeFailure(e).message}`));
-      }
+      if (updated !== undefined) await ctx.store.enqueue(r.id, [enqueueApprovalMessage(ctx.now())]);
     }
   };
 
-  const runItem = async (item: OutboxItem): Promise<void> => {
+  /**
+   * Runs one step; resolves with the request's next step when the store leased it to us on completion (due
+   * now, same lane), so the slot runs it at once instead of after a wake-up and a claim.
+   */
+  const runItem = async (item: OutboxItem): Promise<OutboxItem | undefined> => {
     const r = await ctx.store.getRequest(item.requestId);
     if (r === undefined) {
       await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());
-      return;
+      return undefined;
     }
     try {
       await run(item, r);
     } catch (err) {
       await onFailure(item, r, err);
-      return;
+      return undefined;
     }
-    await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());
+    if (!running) {
+      await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());
+      return undefined;
+    }
+    const next = await ctx.store.completeAndClaimNext(item.id, opts.workerId, ctx.now(), leaseMs);
+    if (next !== undefined && !running) {
+      // Stopping meanwhile: give the step back untouched, as stop() would.
+      await ctx.store.releaseOutbox(next.id, opts.workerId);
+      return undefined;
+    }
+    return next;
+  };
+
+  /** A request's steps back to back in one slot, each recorded as done before the next starts. */
+  const runChain = async (first: OutboxItem): Promise<void> => {
+    let item: OutboxItem | undefined = first;
+    while (item !== undefined) {
+      const current: OutboxItem = item;
+      runningKinds.set(current.id, current.kind);
+      try {
+        item = await runItem(current);
+      } catch (err) {
+        log.error(`outbox item ${current.id} (${current.kind}) crashed: ${describeFailure(err).message}`);
+        item = undefined;
+      } finally {
+        runningKinds.delete(current.id);
+      }
+      // The step may have queued work in the other lane (an approval-message update): let the loop claim it.
+      if (item !== undefined) wake();
+    }
   };
 
   const wake = (): void => {
@@ -144,17 +179,16 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     wakeUp?.();
   };
 
-  /** Runs one claimed step in its own slot; the slot frees (and the loop looks for more) when it ends. */
+  /**
+   * Runs one claimed step, and the steps of its request that follow it at once, in its own slot; the slot
+   * frees (and the loop looks for more) when the chain ends.
+   */
   const launch = (item: OutboxItem): Promise<void> => {
-    const done = runItem(item)
-      .catch((err: unknown) => log.error(`outbox item ${item.id} (${item.kind}) crashed: ${describeFailure(err).message}`))
-      .finally(() => {
-        inFlight.delete(item.id);
-        runningKinds.delete(item.id);
-        wake(); // a free slot, and maybe the next step of this request
-      });
+    const done = runChain(item).finally(() => {
+      inFlight.delete(item.id);
+      wake(); // a free slot, and maybe a step of this request that was not due yet
+    });
     inFlight.set(item.id, done);
-    runningKinds.set(item.id, item.kind);
     return done;
   };
 
@@ -209,7 +243,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
       const finished = await Promise.race([Promise.all(inFlight.values()).then(() => 'done' as const), graceOver]);
       clearTimeout(timer);
       if (finished === 'done') return;
-      const stuck = [...inFlight.keys()];
+      const stuck = [...runningKinds.keys()];
       const releasable = stuck.filter((id) => !isKeyWork(runningKinds.get(id)));
       log.warn(`stopping with ${stuck.length} step(s) still running; releasing ${releasable.length} message step(s) for another worker, key steps keep their lease`);
       await Promise.all(releasable.map((id) => ctx.store.releaseOutbox(id, opts.workerId)
