@@ -87,7 +87,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     switch (item.kind) {
       case 'create_key': return handleCreateKey(ctx, r);
       case 'subscribe_product': return handleSubscribe(ctx, r, item);
-      case 'accept_subscription': return handleAccept(ctx, r);
+      case 'accept_subscription': return handleAccept(ctx, r, item);
       case 'deliver_key': return handleDeliverKey(ctx, r);
       case 'notify': return handleNotify(ctx, r, item);
       case 'update_approval_message': return syncApprovalMessage(ctx, r);
