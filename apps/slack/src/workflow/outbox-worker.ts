@@ -45,7 +45,10 @@ export type OutboxWorker = {
    */
   stop(opts?: { graceMs?: number }): Promise<void>;
   wake(): void;
-  /** One claim-and-run pass (up to the free slots), waiting for those steps; resolves with their number. */
+  /**
+   * One claim-and-run pass (up to the free slots), waiting for those steps and the steps of their requests
+   * that followed them at once; resolves with the number claimed.
+   */
   runOnce(): Promise<number>;
   stats(): Promise<OutboxWorkerStats>;
 };
@@ -121,8 +124,13 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     if (keyWork) {
       // Approvers see the trouble while it is being retried, not only once it has given up. Queued, not sent
       // from here: the message lane runs one update of a request at a time, so an older render never lands last.
+      // An update already waiting in the lane (not started) will render this error, so none is added — retries
+      // while Slack refuses the message do not pile up updates.
       const updated = await ctx.store.updateRequest(r.id, { lastError: info.message, attempts: item.attempts });
-      if (updated !== undefined) await ctx.store.enqueue(r.id, [enqueueApprovalMessage(ctx.now())]);
+      if (updated !== undefined) {
+        const waiting = (await ctx.store.listOutbox(r.id)).some((x) => x.kind === 'update_approval_message' && x.doneAt === undefined && x.lockedBy === undefined);
+        if (!waiting) await ctx.store.enqueue(r.id, [enqueueApprovalMessage(ctx.now())]);
+      }
     }
   };
 
