@@ -196,6 +196,21 @@ describe('approval with a product: create → subscribe → accept → deliver',
     await waitFor('delivered', async () => ((await a.store.getRequest(request.id))?.state === 'delivered' ? true : undefined));
   });
 
+  it('another account\'s PUBLIC product: the DM says it works now and points to its publisher for URLs; no owner-only lookups on NCP', async () => {
+    const a = await app();
+    const userId = requester();
+    const { message } = await submitRequest(a, standIn, { userId, name: 'partner-1', product: 'mapsothers' });
+    const from = ncp.emulator.inspect.requests().length;
+    const dm = await approveAndWaitForDm(a, userId, message);
+    expect(dm.text).toContain('It works now.');
+    expect(JSON.stringify(dm.blocks)).toContain('publisher documents its URLs');
+    const kid = ncp.emulator.inspect.keys().find((k) => k.apiKeyName === 'partner-1')!.apiKeyId;
+    // Only the owner may list a product's APIs and stages; the catalogue says this one is another account's.
+    expect(ncpCalls(from).filter((c) => c.includes('/products/mapsothers'))).toEqual([]);
+    expect(ncpCalls(from).filter((c) => c.includes(kid) && !c.startsWith('PUT'))).toEqual([`POST /api/v1/api-keys/${kid}/subscribe`]);
+    expect(ncp.emulator.inspect.subscriptions().filter((s) => s.apiKeyId === kid).map((s) => s.status)).toEqual(['ACCEPTED']);
+  });
+
   it('PROTECTED without acceptSubscription: the DM says it waits for the product owner, and the data plane answers 401 "210"', async () => {
     const a = await app();
     const userId = requester();

@@ -123,8 +123,12 @@ export async function handleAccept(ctx: WorkflowContext, r: KeyRequest, item: Ou
   ctx.logger.info(`request ${r.id}: subscription of ${r.apiKeyId} to ${r.productId} accepted`);
 }
 
-/** A product's stage URLs; only its owner can list them, so another account's product (404) gives none. */
+/**
+ * A product's stage URLs; only its owner can list them, so another account's product gives none — without
+ * asking NCP when the catalogue's fresh cache says it is another account's, else by NCP's 404.
+ */
 function stageUrls(ctx: WorkflowContext, productId: string): Promise<readonly string[]> {
+  if (ctx.products.cached(productId)?.own === false) return Promise.resolve([]);
   return listStageUrls(ctx.ncp, productId).catch((e: unknown) => {
     if (e instanceof NotFoundError) return [];
     throw e;
