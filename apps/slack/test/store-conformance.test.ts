@@ -572,16 +572,20 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       ]);
       const [create] = (await store.claimDue(T0, 10, 'w1', 60_000)).filter((x) => x.requestId === r.id && x.kind === 'create_key');
       if (!create) throw new Error('create not claimed');
+      const updated = await store.updateRequest(r.id, { apiKeyId: 'kid0000001', createStartedAt: T0 });
       const next = await store.completeAndClaimNext(create.id, 'w1', T0 + 5, 60_000);
-      // The next key step, not the message update (another lane) nor another request's item.
-      expect(next).toMatchObject({ requestId: r.id, kind: 'subscribe_product', payload: { fresh: true }, attempts: 1, lockedBy: 'w1', lockedUntil: T0 + 60_005 });
+      // The next key step, not the message update (another lane) nor another request's item; with its request as stored.
+      expect(next?.item).toStrictEqual({
+        id: expect.any(Number), requestId: r.id, kind: 'subscribe_product', payload: { fresh: true }, attempts: 1, notBefore: T0, lockedBy: 'w1', lockedUntil: T0 + 60_005,
+      } satisfies OutboxItem);
+      expect(next?.request).toStrictEqual(updated);
       expect((await store.listOutbox(r.id)).find((x) => x.id === create.id)).toMatchObject({ doneAt: T0 + 5 });
       // Leased: no other worker, on either instance, gets it; the request's deliver step waits behind it.
       expect((await h.b.claimDue(T0 + 5, 10, 'w2', 60_000)).filter((x) => x.requestId === r.id && x.kind !== 'update_approval_message')).toEqual([]);
-      const last = await h.b.completeAndClaimNext(next!.id, 'w1', T0 + 6, 60_000);
-      expect(last).toMatchObject({ kind: 'deliver_key', lockedBy: 'w1' });
+      const last = await h.b.completeAndClaimNext(next!.item.id, 'w1', T0 + 6, 60_000);
+      expect(last?.item).toMatchObject({ kind: 'deliver_key', lockedBy: 'w1' });
       // The lane is empty after the last step; the other request's item was never touched by these calls.
-      expect(await store.completeAndClaimNext(last!.id, 'w1', T0 + 7, 60_000)).toBeUndefined();
+      expect(await store.completeAndClaimNext(last!.item.id, 'w1', T0 + 7, 60_000)).toBeUndefined();
       expect((await store.listOutbox(other.id)).map((x) => x.doneAt)).toEqual([undefined]);
     });
 
@@ -594,7 +598,7 @@ describe.each(backends)('RequestStore on $name', (backend) => {
         Promise.all(heads.map((x) => store.completeAndClaimNext(x.id, 'w1', T0, 60_000))),
         Promise.all(Array.from({ length: 4 }, (_, i) => h.b.claimDue(T0, 10, `w${i + 2}`, 60_000))),
       ]);
-      const leased = [...chained.filter((x) => x !== undefined), ...claimed.flat()];
+      const leased = [...chained.filter((x) => x !== undefined).map((x) => x.item), ...claimed.flat()];
       expect(new Set(leased.map((x) => x.id)).size).toBe(leased.length);
       // Only second steps are handed out (the third waits behind each), and every second step to someone.
       for (const x of leased) expect(x.payload).toEqual({ i: 1 });

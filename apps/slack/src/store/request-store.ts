@@ -158,11 +158,11 @@ export interface RequestStore {
   completeOutbox(id: number, worker: string, now: number): Promise<void>;
   /**
    * completeOutbox, and in the same atomic write leases to `worker` the next item of the same request and lane
-   * when claimDue would hand it out now (the lane's head, due, not leased). Resolves with it, or undefined. Lets
-   * a worker run a request's steps back to back without a claim round trip, each step still recorded as done
-   * before the next starts.
+   * when claimDue would hand it out now (the lane's head, due, not leased). Resolves with it and its request as
+   * stored now, or undefined. Lets a worker run a request's steps back to back without a claim or a read round
+   * trip, each step still recorded as done before the next starts.
    */
-  completeAndClaimNext(id: number, worker: string, now: number, leaseMs: number): Promise<OutboxItem | undefined>;
+  completeAndClaimNext(id: number, worker: string, now: number, leaseMs: number): Promise<{ item: OutboxItem; request: KeyRequest } | undefined>;
   /** Releases the lease, records the error and reschedules at retryAt. */
   failOutbox(id: number, worker: string, error: string, retryAt: number): Promise<void>;
   /** Gives a leased item back unfinished (a worker stopping), so any worker may claim it again at once. Only the lease holder can. */

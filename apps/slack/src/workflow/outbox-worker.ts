@@ -138,8 +138,8 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
    * Runs one step; resolves with the request's next step when the store leased it to us on completion (due
    * now, same lane), so the slot runs it at once instead of after a wake-up and a claim.
    */
-  const runItem = async (item: OutboxItem): Promise<OutboxItem | undefined> => {
-    const r = await ctx.store.getRequest(item.requestId);
+  const runItem = async (item: OutboxItem, request?: KeyRequest): Promise<{ item: OutboxItem; request: KeyRequest } | undefined> => {
+    const r = request ?? await ctx.store.getRequest(item.requestId);
     if (r === undefined) {
       await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());
       return undefined;
@@ -157,7 +157,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     const next = await ctx.store.completeAndClaimNext(item.id, opts.workerId, ctx.now(), leaseMs);
     if (next !== undefined && !running) {
       // Stopping meanwhile: give the step back untouched, as stop() would.
-      await ctx.store.releaseOutbox(next.id, opts.workerId);
+      await ctx.store.releaseOutbox(next.item.id, opts.workerId);
       return undefined;
     }
     return next;
@@ -165,20 +165,20 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
 
   /** A request's steps back to back in one slot, each recorded as done before the next starts. */
   const runChain = async (first: OutboxItem): Promise<void> => {
-    let item: OutboxItem | undefined = first;
-    while (item !== undefined) {
-      const current: OutboxItem = item;
+    let step: { item: OutboxItem; request?: KeyRequest } | undefined = { item: first };
+    while (step !== undefined) {
+      const current: OutboxItem = step.item;
       runningKinds.set(current.id, current.kind);
       try {
-        item = await runItem(current);
+        step = await runItem(current, step.request);
       } catch (err) {
         log.error(`outbox item ${current.id} (${current.kind}) crashed: ${describeFailure(err).message}`);
-        item = undefined;
+        step = undefined;
       } finally {
         runningKinds.delete(current.id);
       }
       // The step may have queued work in the other lane (an approval-message update): let the loop claim it.
-      if (item !== undefined) wake();
+      if (step !== undefined) wake();
     }
   };
 
