@@ -4,8 +4,9 @@
 // a lane of their own) and none while one of the lane's steps is leased, so the steps of one request run one
 // at a time and in order, on whichever replica. When a step finishes, the store leases the request's next
 // step to the same slot in the same write if it is due, so an approval's steps run back to back without
-// waiting for the next claim; each is still recorded as done before the next starts. A message update starts a
-// few ms after its claim, so it does not hold the one JS thread while a key step prepares its call. On failure the
+// waiting for the next claim; each is still recorded as done before the next starts. A message update of a
+// request whose key step runs here starts a few ms after its claim, so it does not hold the one JS thread while
+// that step prepares its call. On failure the
 // error is recorded, shown to approvers and the step rescheduled with jittered exponential backoff; after
 // maxAttempts a key step (create, subscribe, accept, deliver) moves the request to `failed` (approvers get a Retry button). Nothing
 // is lost on restart: unfinished steps stay in the store.
@@ -21,9 +22,9 @@ export type OutboxWorkerOptions = {
   leaseMs?: number;       // how long a claimed item is ours (default 300 000: longer than core's whole retry deadline,
                           // so a slow NCP create is never picked up twice)
   concurrency?: number;   // steps running at once (default 8)
-  messageDeferMs?: number; // an approval-message update starts this long after its claim (default 15): the key step
-                          // claimed with it (or just before) sends its NCP call or DM first, instead of waiting on
-                          // this one thread while the message is rendered and sent — approvers do not see 15 ms
+  messageDeferMs?: number; // an approval-message update of a request whose key step runs here starts this long after
+                          // its claim (default 15): the key step sends its NCP call or DM first, instead of waiting
+                          // on this one thread while the message is rendered and sent — approvers do not see 15 ms
   baseDelayMs?: number;   // first retry delay (default 2000)
   maxDelayMs?: number;    // retry delay cap (default 300 000)
   random?: () => number;
@@ -90,6 +91,8 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
   let woken = false;
   const inFlight = new Map<number, Promise<void>>();
   const runningKinds = new Map<number, OutboxItem['kind']>();
+  /** Requests with a key step running in this process (a message update of theirs yields to it). */
+  const keySteps = new Map<string, number>();
 
   const run = async (item: OutboxItem, r: KeyRequest): Promise<void> => {
     switch (item.kind) {
@@ -170,7 +173,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
 
   /** A request's steps back to back in one slot, each recorded as done before the next starts. */
   const runChain = async (first: OutboxItem): Promise<void> => {
-    if (first.kind === 'update_approval_message' && messageDeferMs > 0) {
+    if (first.kind === 'update_approval_message' && messageDeferMs > 0 && (keySteps.get(first.requestId) ?? 0) > 0) {
       await new Promise((r) => setTimeout(r, messageDeferMs));
       if (!running) {
         await ctx.store.releaseOutbox(first.id, opts.workerId).catch((err: unknown) => log.error(`could not release outbox item ${first.id}: ${describeFailure(err).message}`));
@@ -180,7 +183,10 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     let step: { item: OutboxItem; request?: KeyRequest } | undefined = { item: first };
     while (step !== undefined) {
       const current: OutboxItem = step.item;
+      const keyWork = isKeyWork(current.kind);
+      // Registered before the first await, so a message update of this request launched right after sees it.
       runningKinds.set(current.id, current.kind);
+      if (keyWork) keySteps.set(current.requestId, (keySteps.get(current.requestId) ?? 0) + 1);
       try {
         step = await runItem(current, step.request);
       } catch (err) {
@@ -188,6 +194,11 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
         step = undefined;
       } finally {
         runningKinds.delete(current.id);
+        if (keyWork) {
+          const left = (keySteps.get(current.requestId) ?? 1) - 1;
+          if (left > 0) keySteps.set(current.requestId, left);
+          else keySteps.delete(current.requestId);
+        }
       }
       // The step may have queued work in the other lane (an approval-message update): let the loop claim it.
       if (step !== undefined) wake();
