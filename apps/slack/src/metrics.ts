@@ -163,6 +163,7 @@ export function createMetrics(o: { store: RequestStore; now: () => number; prefi
           return timed('claimDue', () => store.claimDue(...a));
         },
         completeOutbox: (...a) => timed('completeOutbox', () => store.completeOutbox(...a)),
+        completeAndClaimNext: (...a) => timed('completeAndClaimNext', () => store.completeAndClaimNext(...a)),
         async failOutbox(...a) {
           outboxFailures.inc();
           errors.inc({ source: 'outbox' });

@@ -63,6 +63,24 @@ describe('NCP failures', () => {
     });
   });
 
+  it('while Slack refuses the approval message and NCP keeps failing, message updates do not pile up; the key is delivered and the card ends at "delivered"', async () => {
+    const { request, message } = await submitRequest(app, standIn, { name: 'both-down' });
+    standIn.fail('chat.update', 'internal_error');
+    ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'POST' } });
+    try {
+      await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
+      await waitFor('several failed creates', async () => ((await app.store.getRequest(request.id))?.attempts ?? 0) >= 4 || undefined, 30_000);
+      // Each failed attempt wants the error on the card, but an update already waiting in the lane will show it.
+      const waiting = (await app.store.listOutbox(request.id)).filter((x) => x.kind === 'update_approval_message' && x.doneAt === undefined);
+      expect(waiting.length).toBeLessThanOrEqual(2);
+    } finally {
+      ncp.emulator.setFaults(undefined);
+      standIn.clearFaults('chat.update');
+    }
+    await waitFor('key DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"both-down" was approved')), 30_000);
+    await waitFor('card shows delivery', () => (JSON.stringify(cardOf(message.ts)?.blocks).includes('delivered to') ? true : undefined), 30_000);
+  });
+
   it('retries a refused DM (messages_tab_disabled) and delivers it when Slack accepts again', async () => {
     const { request, message } = await submitRequest(app, standIn, { name: 'dm-refused' });
     await waitFor('pending DM', () => standIn.dms(REQUESTER).find((m) => m.text?.includes('"dm-refused" is waiting')));

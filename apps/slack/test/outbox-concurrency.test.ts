@@ -7,6 +7,7 @@ import { openRequestStore } from '../src/store/open-store.ts';
 import type { RequestStore } from '../src/store/request-store.ts';
 import {
   APPROVER,
+  APPROVER_CHANNEL,
   REQUESTER,
   decideViaSlack,
   expectNoSecretsInLogs,
@@ -63,17 +64,32 @@ describe('outbox worker concurrency', () => {
     expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'slow-key')).toHaveLength(1);
   }, 60_000);
 
-  it('runs the steps of one request in order: the approval message is updated only after the key was created', async () => {
+  it('runs the key steps of one request in order, while the approval message shows "creating the key" during a slow create and ends at "delivered"', async () => {
     const { request, message } = await submitRequest(app, standIn, { name: 'ordered-key' });
-    await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
+    ncp.emulator.setFaults({ latency: { fixedMs: 1500 }, only: { method: 'POST' } });
+    try {
+      await decideViaSlack(app, standIn, { userId: APPROVER, message, decision: 'approve' });
+      // Approval-message updates are a lane of their own: this one does not wait for the key creation.
+      await waitFor('card says creating', () => {
+        const m = standIn.messages(APPROVER_CHANNEL).find((x) => x.ts === message.ts);
+        return m && JSON.stringify(m.blocks).includes('creating the key') ? m : undefined;
+      });
+      expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'ordered-key')).toHaveLength(0);
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
     await waitFor('delivered', async () => (await app.store.getRequest(request.id))?.state === 'delivered' || undefined);
+    await waitFor('card says delivered', () => {
+      const m = standIn.messages(APPROVER_CHANNEL).find((x) => x.ts === message.ts);
+      return m && JSON.stringify(m.blocks).includes('delivered to') ? m : undefined;
+    });
     const outbox = await app.store.listOutbox(request.id);
-    // Each step was finished before the next one of this request started (ids are the queue order).
-    const done = outbox.map((x) => x.doneAt ?? Infinity);
-    expect(done).toEqual([...done].sort((a, b) => a - b));
-    expect(outbox.map((x) => x.kind)).toEqual([
-      'update_approval_message', 'notify', 'create_key', 'update_approval_message', 'deliver_key', 'update_approval_message', 'update_approval_message',
-    ].slice(0, outbox.length));
+    // Within each lane, each step was finished before the next one started (ids are the queue order).
+    for (const lane of [(k: string) => k === 'update_approval_message', (k: string) => k !== 'update_approval_message']) {
+      const done = outbox.filter((x) => lane(x.kind)).map((x) => x.doneAt ?? Infinity);
+      expect(done).toEqual([...done].sort((a, b) => a - b));
+    }
+    expect(outbox.filter((x) => x.kind !== 'update_approval_message').map((x) => x.kind)).toEqual(['notify', 'create_key', 'deliver_key']);
   });
 });
 
@@ -128,12 +144,16 @@ describe('outbox worker stop()', () => {
       requestId = r.id;
       await waitFor('message step leased by replica-1', async () =>
         (await store.listOutbox(requestId)).find((x) => x.kind === 'update_approval_message' && x.lockedBy === 'replica-1' && x.lockedUntil !== undefined));
-      expect((await first.slack.worker.stats()).inFlight).toBe(1);
+      // The approval message and, in the other lane, the requester's "pending" DM: both hang in chat.postMessage.
+      await waitFor('both lanes running', async () => ((await first.slack.worker.stats()).inFlight === 2 ? true : undefined));
       await first.slack.worker.stop({ graceMs: 100 });
-      const item = (await store.listOutbox(requestId)).find((x) => x.kind === 'update_approval_message');
-      expect(item?.lockedBy).toBeUndefined();
-      expect(item?.lockedUntil).toBeUndefined();
-      expect(item?.doneAt).toBeUndefined();
+      const items = await store.listOutbox(requestId);
+      expect(items.map((x) => x.kind).sort()).toEqual(['notify', 'update_approval_message']);
+      for (const item of items) {
+        expect(item.lockedBy).toBeUndefined();
+        expect(item.lockedUntil).toBeUndefined();
+        expect(item.doneAt).toBeUndefined();
+      }
     } finally {
       standIn.clearFaults('chat.postMessage');
     }

@@ -212,10 +212,27 @@ describe('approval with a product: create → subscribe → accept → deliver',
     const key = ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'pub-1');
     expect(key).toHaveLength(1);
     expect(ncp.emulator.inspect.subscriptions().filter((s) => s.apiKeyId === key[0]!.apiKeyId)).toHaveLength(1);
-    // The keys came from the create answer held in memory: no GET of the key on the way to the DM.
+    // The keys came from the create answer held in memory: no GET of the key on the way to the DM; nor of its
+    // products: the subscribe step made the relation of a PUBLIC product (code from the catalogue's cache).
     expect(ncpCalls(from).filter((c) => c === `GET /api/v1/api-keys/${key[0]!.apiKeyId}`)).toEqual([]);
+    expect(ncpCalls(from).filter((c) => c.startsWith(`GET /api/v1/api-keys/${key[0]!.apiKeyId}/`))).toEqual([]);
     expectKeysOnlyInTheDm(userId, keys, a);
     await waitFor('delivered', async () => ((await a.store.getRequest(request.id))?.state === 'delivered' ? true : undefined));
+  });
+
+  it('another account\'s PUBLIC product: the DM says it works now and points to its publisher for URLs; no owner-only lookups on NCP', async () => {
+    const a = await app();
+    const userId = requester();
+    const { message } = await submitRequest(a, standIn, { userId, name: 'partner-1', product: 'mapsothers' });
+    const from = ncp.emulator.inspect.requests().length;
+    const dm = await approveAndWaitForDm(a, userId, message);
+    expect(dm.text).toContain('It works now.');
+    expect(JSON.stringify(dm.blocks)).toContain('publisher documents its URLs');
+    const kid = ncp.emulator.inspect.keys().find((k) => k.apiKeyName === 'partner-1')!.apiKeyId;
+    // Only the owner may list a product's APIs and stages; the catalogue says this one is another account's.
+    expect(ncpCalls(from).filter((c) => c.includes('/products/mapsothers'))).toEqual([]);
+    expect(ncpCalls(from).filter((c) => c.includes(kid) && !c.startsWith('PUT'))).toEqual([`POST /api/v1/api-keys/${kid}/subscribe`]);
+    expect(ncp.emulator.inspect.subscriptions().filter((s) => s.apiKeyId === kid).map((s) => s.status)).toEqual(['ACCEPTED']);
   });
 
   it('PROTECTED without acceptSubscription: the DM says it waits for the product owner, and the data plane answers 401 "210"', async () => {
@@ -238,7 +255,14 @@ describe('approval with a product: create → subscribe → accept → deliver',
     const a = await app({ env: ACCEPT_PAYMENTS });
     const userId = requester();
     const { message } = await submitRequest(a, standIn, { userId, name: 'prot-ok', product: 'paymentprt' });
+    const from = ncp.emulator.inspect.requests().length;
     const dm = await approveAndWaitForDm(a, userId, message);
+    const made = ncp.emulator.inspect.keys().find((k) => k.apiKeyName === 'prot-ok')!;
+    // The relation was made by the subscribe step a moment before: accepted at once, without reading it first.
+    expect(ncpCalls(from).filter((c) => c.includes(made.apiKeyId) && !c.startsWith('PUT'))).toEqual([
+      `POST /api/v1/api-keys/${made.apiKeyId}/subscribe`,
+      `PATCH /api/v1/products/paymentprt/api-keys/${made.apiKeyId}`,
+    ]);
     expect(dm.text).toContain('It works now.');
     const keys = keysIn(dm);
     const [url] = stageUrlsIn(dm);
@@ -246,6 +270,21 @@ describe('approval with a product: create → subscribe → accept → deliver',
     const key = ncp.emulator.inspect.keys().find((k) => k.apiKeyName === 'prot-ok')!;
     expect(ncp.emulator.inspect.subscriptions().filter((s) => s.apiKeyId === key.apiKeyId).map((s) => s.status)).toEqual(['ACCEPTED']);
     expectKeysOnlyInTheDm(userId, keys, a);
+  });
+
+  it('product codes not cached any more (approved later): the status is read from NCP, the DMs say the same, acceptance reads before it sets', async () => {
+    const a = await app({ env: ACCEPT_PAYMENTS, productCacheMs: 1 });
+    for (const [product, name] of [['weatherpub', 'late-pub'], ['paymentprt', 'late-prot']] as const) {
+      const userId = requester();
+      const { message } = await submitRequest(a, standIn, { userId, name, product });
+      await new Promise((r) => setTimeout(r, 5));
+      const from = ncp.emulator.inspect.requests().length;
+      const dm = await approveAndWaitForDm(a, userId, message);
+      expect(dm.text).toContain('It works now.');
+      const kid = ncp.emulator.inspect.keys().find((k) => k.apiKeyName === name)!.apiKeyId;
+      expect(ncpCalls(from).filter((c) => c === `GET /api/v1/api-keys/${kid}/products`)).toHaveLength(1);
+      expect(ncp.emulator.inspect.subscriptions().filter((s) => s.apiKeyId === kid).map((s) => s.status)).toEqual(['ACCEPTED']);
+    }
   });
 
   it('subscribe failing (NCP 503) then recovering: approvers see the trouble; in the end one key, one subscription, one DM', async () => {
@@ -288,35 +327,45 @@ describe('approval with a product: create → subscribe → accept → deliver',
     expect(ncp.emulator.inspect.subscriptions().filter((s) => s.apiKeyId === key.apiKeyId)).toHaveLength(1);
   });
 
-  it('a crash before accept resumes on restart at that step: nothing done twice, keys fetched again once, one DM', async () => {
+  // The first process keeps failing at one step (so the request sits there with every earlier step recorded as
+  // done) and goes away; a second process, with nothing in memory, resumes at that step.
+  const CRASH_AT = [
+    { step: 'subscribe', arm: () => ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'POST', path: /\/subscribe$/ } }), subscribes: 1, patches: 1 },
+    { step: 'accept', arm: () => ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'PATCH', path: /^\/products\/[^/]+\/api-keys\// } }), subscribes: 0, patches: 1 },
+    { step: 'deliver', arm: () => standIn.fail('chat.postMessage', 'messages_tab_disabled'), subscribes: 0, patches: 0 },
+  ] as const;
+
+  it.each(CRASH_AT)('a crash at the $step step resumes on restart at that step: nothing done twice, keys fetched again once, one DM', async ({ step, arm, subscribes, patches }) => {
     const store: RequestStore = await openRequestStore({ dataDir: 'memory://' });
     try {
       // Enough attempts that the step is still being retried (not given up) when the process goes away.
       const env = { ...ACCEPT_PAYMENTS, APIKEY_MAX_ATTEMPTS: '100' };
       const first = await startApp({ standIn, ncp, store, env, workerId: 'crashing' });
       const userId = requester();
-      const { request, message } = await submitRequest(first, standIn, { userId, name: 'crash-acc', product: 'paymentprt' });
-      // Accept fails until the "crash": the request sits at the accept step with the key made and subscribed.
-      ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'PATCH', path: /^\/products\/[^/]+\/api-keys\// } });
+      const name = `crash-${step}`;
+      const { request, message } = await submitRequest(first, standIn, { userId, name, product: 'paymentprt' });
+      arm();
       await decideViaSlack(first, standIn, { userId: APPROVER, message, decision: 'approve' });
-      await waitFor('accept failing', async () => ((await store.getRequest(request.id))?.lastError !== undefined ? true : undefined), 60_000);
+      await waitFor(`${step} failing`, async () => ((await store.getRequest(request.id))?.lastError !== undefined ? true : undefined), 60_000);
       expect((await store.getRequest(request.id))?.state).toBe('created');
       await first.stop();
       ncp.emulator.setFaults(undefined);
+      standIn.clearFaults('chat.postMessage');
       const from = ncp.emulator.inspect.requests().length;
       const second = await app({ store, env, workerId: 'restarted' });
       const dm = await waitFor('key DM', () => standIn.dms(userId).find((m) => m.text?.includes('is ready')), 15_000);
       expect(dm.text).toContain('It works now.');
-      const keys = ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'crash-acc');
+      const keys = ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === name);
       expect(keys).toHaveLength(1);
       const kid = keys[0]!.apiKeyId;
       const after = ncpCalls(from);
-      expect(after.filter((c) => c.startsWith('POST') && c.includes('/subscribe'))).toEqual([]);
-      expect(after.filter((c) => c === `PATCH /api/v1/products/paymentprt/api-keys/${kid}`)).toHaveLength(1);
+      expect(after.filter((c) => c.startsWith('POST') && c.includes('/subscribe'))).toHaveLength(subscribes);
+      expect(after.filter((c) => c === `PATCH /api/v1/products/paymentprt/api-keys/${kid}`)).toHaveLength(patches);
       // Memory did not survive the restart: the keys are read from NCP once, for the DM.
       expect(after.filter((c) => c === `GET /api/v1/api-keys/${kid}`)).toHaveLength(1);
       expect(ncp.emulator.inspect.subscriptions().filter((s) => s.apiKeyId === kid).map((s) => s.status)).toEqual(['ACCEPTED']);
       expect((await fetch(stageUrlsIn(dm)[0]!, { headers: { 'x-ncp-apigw-api-key': keysIn(dm).primary } })).status).toBe(200);
+      await waitFor('delivered', async () => ((await store.getRequest(request.id))?.state === 'delivered' ? true : undefined));
       await new Promise((r) => setTimeout(r, 300));
       expect(standIn.dms(userId).filter((m) => m.text?.includes('is ready'))).toHaveLength(1);
       await second.stop();
@@ -324,6 +373,8 @@ describe('approval with a product: create → subscribe → accept → deliver',
       expectNoSecretsInLogs(first, ncp);
       expectNoSecretsInLogs(second, ncp);
     } finally {
+      ncp.emulator.setFaults(undefined);
+      standIn.clearFaults('chat.postMessage');
       await store.close();
     }
   });

@@ -539,6 +539,96 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       expect((await store.listOutbox(r.id)).filter((x) => x.lockedBy !== undefined && x.doneAt === undefined)).toHaveLength(1);
     });
 
+    it('runs approval-message updates in a lane of their own: neither waiting for a key step nor holding one back, in order among themselves', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.enqueue(r.id, [
+        { kind: 'update_approval_message', payload: { m: 1 }, notBefore: T0 },
+        { kind: 'create_key', payload: {}, notBefore: T0 },
+        { kind: 'update_approval_message', payload: { m: 2 }, notBefore: T0 },
+        { kind: 'deliver_key', payload: {}, notBefore: T0 },
+      ]);
+      // The head of each lane, at once: the message update and the create.
+      const first = await store.claimDue(T0, 10, 'w1', 60_000);
+      expect(first.map((x) => x.kind).sort()).toEqual(['create_key', 'update_approval_message']);
+      expect(first.find((x) => x.kind === 'update_approval_message')?.payload).toEqual({ m: 1 });
+      // Both lanes are leased: nothing more until a step finishes.
+      expect(await h.b.claimDue(T0, 10, 'w2', 60_000)).toEqual([]);
+      const create = first.find((x) => x.kind === 'create_key')!;
+      await store.completeOutbox(create.id, 'w1', T0);
+      // The key lane moves on while the first message update is still running; the second update waits for it.
+      expect((await h.b.claimDue(T0, 10, 'w2', 60_000)).map((x) => x.kind)).toEqual(['deliver_key']);
+      const message = first.find((x) => x.kind === 'update_approval_message')!;
+      await store.completeOutbox(message.id, 'w1', T0);
+      expect((await h.b.claimDue(T0, 10, 'w2', 60_000)).map((x) => x.payload)).toEqual([{ m: 2 }]);
+    });
+
+    it('completeAndClaimNext completes a step and leases the next one of its request and lane to the same worker, once', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      const other = await requestWithItems(1);
+      await store.enqueue(r.id, [
+        { kind: 'create_key', payload: {}, notBefore: T0 },
+        { kind: 'update_approval_message', payload: {}, notBefore: T0 },
+        { kind: 'subscribe_product', payload: { fresh: true }, notBefore: T0 },
+        { kind: 'deliver_key', payload: {}, notBefore: T0 },
+      ]);
+      const [create] = (await store.claimDue(T0, 10, 'w1', 60_000)).filter((x) => x.requestId === r.id && x.kind === 'create_key');
+      if (!create) throw new Error('create not claimed');
+      const updated = await store.updateRequest(r.id, { apiKeyId: 'kid0000001', createStartedAt: T0 });
+      const next = await store.completeAndClaimNext(create.id, 'w1', T0 + 5, 60_000);
+      // The next key step, not the message update (another lane) nor another request's item; with its request as stored.
+      expect(next?.item).toStrictEqual({
+        id: expect.any(Number), requestId: r.id, kind: 'subscribe_product', payload: { fresh: true }, attempts: 1, notBefore: T0, lockedBy: 'w1', lockedUntil: T0 + 60_005,
+      } satisfies OutboxItem);
+      expect(next?.request).toStrictEqual(updated);
+      expect((await store.listOutbox(r.id)).find((x) => x.id === create.id)).toMatchObject({ doneAt: T0 + 5 });
+      // Leased: no other worker, on either instance, gets it; the request's deliver step waits behind it.
+      expect((await h.b.claimDue(T0 + 5, 10, 'w2', 60_000)).filter((x) => x.requestId === r.id && x.kind !== 'update_approval_message')).toEqual([]);
+      const last = await h.b.completeAndClaimNext(next!.item.id, 'w1', T0 + 6, 60_000);
+      expect(last?.item).toMatchObject({ kind: 'deliver_key', lockedBy: 'w1' });
+      // The lane is empty after the last step; the other request's item was never touched by these calls.
+      expect(await store.completeAndClaimNext(last!.item.id, 'w1', T0 + 7, 60_000)).toBeUndefined();
+      expect((await store.listOutbox(other.id)).map((x) => x.doneAt)).toEqual([undefined]);
+    });
+
+    it('completeAndClaimNext racing claimDue on the other store instance: each next step is leased to one worker only', async () => {
+      const requests = [];
+      for (let i = 0; i < 6; i++) requests.push(await requestWithItems(3));
+      const heads = await store.claimDue(T0, 10, 'w1', 60_000);
+      expect(heads).toHaveLength(6);
+      const [chained, claimed] = await Promise.all([
+        Promise.all(heads.map((x) => store.completeAndClaimNext(x.id, 'w1', T0, 60_000))),
+        Promise.all(Array.from({ length: 4 }, (_, i) => h.b.claimDue(T0, 10, `w${i + 2}`, 60_000))),
+      ]);
+      const leased = [...chained.filter((x) => x !== undefined).map((x) => x.item), ...claimed.flat()];
+      expect(new Set(leased.map((x) => x.id)).size).toBe(leased.length);
+      // Only second steps are handed out (the third waits behind each), and every second step to someone.
+      for (const x of leased) expect(x.payload).toEqual({ i: 1 });
+      const rest = await store.claimDue(T0, 100, 'w_rest', 60_000);
+      expect(leased.length + rest.length).toBe(6);
+    });
+
+    it('completeAndClaimNext leaves a next step that is not due, or leased elsewhere, to claimDue', async () => {
+      const r = await store.createRequest(newRequest(), 'U_REQ');
+      await store.enqueue(r.id, [
+        { kind: 'update_approval_message', payload: { m: 1 }, notBefore: T0 },
+        { kind: 'update_approval_message', payload: { m: 2 }, notBefore: T0 + 5000 },
+      ]);
+      const [m1] = await store.claimDue(T0, 10, 'w1', 60_000);
+      expect(await store.completeAndClaimNext(m1?.id ?? -1, 'w1', T0, 60_000)).toBeUndefined();
+      expect(await store.claimDue(T0 + 4999, 10, 'w2', 60_000)).toEqual([]);
+      const [m2] = await store.claimDue(T0 + 5000, 10, 'w2', 60_000);
+      expect(m2?.payload).toEqual({ m: 2 });
+
+      // Completing a step whose successor another worker already leased (its lease of a stale item) hands out nothing.
+      const s = await store.createRequest(newRequest(), 'U_REQ');
+      await store.enqueue(s.id, [{ kind: 'create_key', payload: {}, notBefore: T0 }, { kind: 'deliver_key', payload: {}, notBefore: T0 }]);
+      const [create] = await store.claimDue(T0, 10, 'w1', 1000);
+      await h.raw.query(`UPDATE outbox SET locked_by = 'w3', locked_until = $2 WHERE request_id = $1 AND kind = 'deliver_key'`, [s.id, T0 + 60_000]);
+      expect(await h.b.completeAndClaimNext(create?.id ?? -1, 'w1', T0 + 10, 60_000)).toBeUndefined();
+      expect((await store.listOutbox(s.id)).map((x) => [x.kind, x.lockedBy, x.doneAt])).toEqual([['create_key', 'w1', T0 + 10], ['deliver_key', 'w3', undefined]]);
+      await expect(store.completeAndClaimNext(987654, 'w1', T0, 1000)).rejects.toThrow(/no outbox item 987654/);
+    });
+
     it('claims due items of different requests in notBefore order and respects notBefore', async () => {
       for (const [n, notBefore] of [['late', T0 + 5000], ['early', T0 - 10], ['now', T0]] as const) {
         const r = await store.createRequest(newRequest(), 'U_REQ');

@@ -155,12 +155,21 @@ export interface RequestStore extends KeyRegistryStore {
   /** Resolves with the number of items stored (an item whose onceKey the request already has is skipped). */
   enqueue(requestId: string, items: readonly NewOutboxItem[]): Promise<number>;
   /**
-   * Leases up to `limit` due items to `worker` for `leaseMs`: per request only its oldest unfinished item
-   * (lowest id), and only while no item of that request is leased, so the steps of one request run one at a
-   * time and in order while different requests proceed independently. Never hands one item to two workers.
+   * Leases up to `limit` due items to `worker` for `leaseMs`: per request and lane only the lane's oldest
+   * unfinished item (lowest id), and only while no item of that lane is leased, so the steps of one request
+   * run one at a time and in order while different requests proceed independently. Two lanes: approval-message
+   * updates (`update_approval_message`), and everything else (key steps, DMs, reminders) — a message update
+   * never waits for a key step nor holds one back. Never hands one item to two workers.
    */
   claimDue(now: number, limit: number, worker: string, leaseMs: number): Promise<OutboxItem[]>;
   completeOutbox(id: number, worker: string, now: number): Promise<void>;
+  /**
+   * completeOutbox, and in the same atomic write leases to `worker` the next item of the same request and lane
+   * when claimDue would hand it out now (the lane's head, due, not leased). Resolves with it and its request as
+   * stored now, or undefined. Lets a worker run a request's steps back to back without a claim or a read round
+   * trip, each step still recorded as done before the next starts.
+   */
+  completeAndClaimNext(id: number, worker: string, now: number, leaseMs: number): Promise<{ item: OutboxItem; request: KeyRequest } | undefined>;
   /** Releases the lease, records the error and reschedules at retryAt. */
   failOutbox(id: number, worker: string, error: string, retryAt: number): Promise<void>;
   /** Gives a leased item back unfinished (a worker stopping), so any worker may claim it again at once. Only the lease holder can. */

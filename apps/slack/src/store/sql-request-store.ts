@@ -238,17 +238,18 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       checkText('worker', worker);
       checkInt('leaseMs', leaseMs);
       if (leaseMs <= 0) throw new TypeError('claimDue: leaseMs must be positive');
-      // Only the head of each request's queue (no unfinished item with a lower id) is claimable, and a leased
-      // head blocks the rest of its request: one step per request at a time, in order. SKIP LOCKED lets
-      // concurrent claimers on Postgres pass over rows another claimer is leasing right now; a row someone
-      // leased and committed meanwhile is re-checked against the WHERE and the outer locked_until test.
-      // A CTE, not `id IN (subquery)`: the planner may re-run an IN-subquery and exceed the LIMIT.
+      // Only the head of each request's queue in its lane (no unfinished item of the lane with a lower id) is
+      // claimable, and a leased head blocks the rest of its lane: one step per request and lane at a time, in
+      // order. SKIP LOCKED lets concurrent claimers on Postgres pass over rows another claimer is leasing right
+      // now; a row someone leased and committed meanwhile is re-checked against the WHERE and the outer
+      // locked_until test. A CTE, not `id IN (subquery)`: the planner may re-run an IN-subquery and exceed the LIMIT.
       const rows = await db.query(
         `WITH due AS (
            SELECT o.id FROM outbox o
            WHERE o.done_at IS NULL AND o.not_before <= $1 AND (o.locked_until IS NULL OR o.locked_until <= $1)
              AND NOT EXISTS (
                SELECT 1 FROM outbox p WHERE p.request_id = o.request_id AND p.done_at IS NULL AND p.id < o.id
+                 AND ${sameLane('p', 'o')}
              )
            ORDER BY o.not_before, o.id
            LIMIT $2
@@ -275,6 +276,50 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
         [id, worker, now],
       );
       if (rows.length === 0) throw new Error(`completeOutbox: no outbox item ${id}`);
+    },
+
+    async completeAndClaimNext(id, worker, now, leaseMs) {
+      checkInt('id', id);
+      checkText('worker', worker);
+      checkInt('now', now);
+      checkInt('leaseMs', leaseMs);
+      if (leaseMs <= 0) throw new TypeError('completeAndClaimNext: leaseMs must be positive');
+      // One statement (one round trip on Postgres): complete the item as completeOutbox does, then lease its
+      // request's next step in the same lane on claimDue's terms — the lane's head, due, leased by nobody. The
+      // sub-statements share one snapshot, so the completed row still looks unfinished to `next`: it is left
+      // out by id. The completion is committed with the lease, so a crash after this resumes at the next step.
+      // The next step's request is read in the same statement, sparing the worker its own read.
+      const rows = await db.query(
+        `WITH done AS (
+           UPDATE outbox SET done_at = COALESCE(done_at, $3), locked_by = $2, locked_until = NULL
+           WHERE id = $1 RETURNING id, request_id, kind
+         ), next AS (
+           SELECT o.id FROM outbox o JOIN done d ON o.request_id = d.request_id AND o.id <> d.id
+           WHERE o.done_at IS NULL AND o.not_before <= $3 AND (o.locked_until IS NULL OR o.locked_until <= $3)
+             AND ${sameLane('o', 'd')}
+             AND NOT EXISTS (
+               SELECT 1 FROM outbox p WHERE p.request_id = o.request_id AND p.done_at IS NULL AND p.id < o.id
+                 AND p.id <> d.id AND ${sameLane('p', 'o')}
+             )
+           ORDER BY o.id
+           LIMIT 1
+           FOR UPDATE OF o SKIP LOCKED
+         ), leased AS (
+           UPDATE outbox SET locked_by = $2, locked_until = $4, attempts = outbox.attempts + 1
+           FROM next
+           WHERE outbox.id = next.id
+           RETURNING outbox.*
+         )
+         SELECT (SELECT count(*) FROM done) AS completed, to_jsonb(leased.*) AS item, to_jsonb(r.*) AS request
+         FROM (SELECT 1) AS one LEFT JOIN leased ON true LEFT JOIN requests r ON r.id = leased.request_id`,
+        [id, worker, now, now + leaseMs],
+      );
+      const row = one(rows);
+      if (num(row.completed) === 0) throw new Error(`completeAndClaimNext: no outbox item ${id}`);
+      const item = json(row.item);
+      const request = json(row.request);
+      // An item's request always exists (foreign key); both come from the same statement.
+      return item === undefined || request === undefined ? undefined : { item: toOutbox(item), request: toRequest(request) };
     },
 
     async failOutbox(id, worker, error, retryAt) {
@@ -327,6 +372,17 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
 
     close: () => db.close(),
   };
+}
+
+// Approval-message updates form a lane of their own in each request's queue: they run in order among
+// themselves but neither wait for nor hold back the key steps and DMs (the other lane). Each renders the
+// request's state as it is when it runs, so the last update of the lane shows the final state; only the
+// order of the key steps is what keeps them exact. Kept in SQL so every replica agrees on the lanes.
+const MESSAGE_LANE = `'update_approval_message'`;
+
+/** SQL: items `a` and `b` are in the same lane. */
+function sameLane(a: string, b: string): string {
+  return `(${a}.kind = ${MESSAGE_LANE}) = (${b}.kind = ${MESSAGE_LANE})`;
 }
 
 async function selectApprovals(q: SqlQueryable, requestId: string): Promise<Approval[]> {

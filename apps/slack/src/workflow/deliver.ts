@@ -96,6 +96,8 @@ export async function handleSubscribe(ctx: WorkflowContext, r: KeyRequest, item:
   if (before === undefined) {
     await ctx.ncp.subscribeApiKey(r.apiKeyId, r.productId);
     await ctx.store.appendAudit({ requestId: r.id, at: ctx.now(), actor: 'system', type: 'subscribed', detail: { apiKeyId: r.apiKeyId, productId: r.productId } });
+    const status = newRelationStatus(ctx, r.productId);
+    ctx.held.put(r.id, r.apiKeyId, { subscribedNow: true, ...(status !== undefined ? { status } : {}) });
     ctx.logger.info(`request ${r.id}: key ${r.apiKeyId} subscribed to ${r.productId}`);
   } else {
     ctx.held.put(r.id, r.apiKeyId, { status: before });
@@ -103,12 +105,31 @@ export async function handleSubscribe(ctx: WorkflowContext, r: KeyRequest, item:
 }
 
 /**
- * Accepts the subscription as the product's owner (policy acceptSubscription): only while NCP shows it waiting
- * (REQUEST), so a rerun, or the owner having decided already, changes nothing.
+ * The status of a relation this process has just made, where NCP documents it, from the product's subscription
+ * code in the catalogue's fresh cache (no NCP call; undefined when the code is not known or not enough, and the
+ * next step reads NCP instead). NCP's subscribe answer has no body. A PUBLIC product is usable at once, without
+ * the owner's acceptance: for the requester's DM that is "accepted". A PROTECTED product waits for its owner
+ * (REQUEST) — except that NCP does not say what it does when the subscriber is the owner itself, so for the
+ * account's own products this gives nothing.
  */
-export async function handleAccept(ctx: WorkflowContext, r: KeyRequest): Promise<void> {
+function newRelationStatus(ctx: WorkflowContext, productId: string): string | undefined {
+  const product = ctx.products.cached(productId);
+  if (product?.access === 'PUBLIC') return 'ACCEPTED';
+  if (product?.access === 'PROTECTED' && !product.own) return 'REQUEST';
+  return undefined;
+}
+
+/**
+ * Accepts the subscription as the product's owner (policy acceptSubscription): only while NCP shows it waiting
+ * (REQUEST), so a rerun, or the owner having decided already, changes nothing. Right after this process's
+ * subscribe step made the relation of a PROTECTED product (first attempt, code from the catalogue's fresh
+ * cache), NCP is not asked first: the relation is new, so nobody has decided on it, and setting ACCEPTED is
+ * right whether NCP started it at REQUEST or, for its owner, already accepted (the PATCH sets a fixed status).
+ */
+export async function handleAccept(ctx: WorkflowContext, r: KeyRequest, item: OutboxItem): Promise<void> {
   if (r.state !== 'created' || r.apiKeyId === undefined || r.productId === undefined) return;
-  const status = await relationStatus(ctx, r.apiKeyId, r.productId);
+  const justMade = item.attempts === 1 && ctx.held.get(r.id, r.apiKeyId)?.subscribedNow === true && ctx.products.cached(r.productId)?.access === 'PROTECTED';
+  const status = justMade ? 'REQUEST' : await relationStatus(ctx, r.apiKeyId, r.productId);
   if (status !== 'REQUEST') {
     if (status !== undefined) ctx.held.put(r.id, r.apiKeyId, { status });
     return;
@@ -119,8 +140,12 @@ export async function handleAccept(ctx: WorkflowContext, r: KeyRequest): Promise
   ctx.logger.info(`request ${r.id}: subscription of ${r.apiKeyId} to ${r.productId} accepted`);
 }
 
-/** A product's stage URLs; only its owner can list them, so another account's product (404) gives none. */
+/**
+ * A product's stage URLs; only its owner can list them, so another account's product gives none — without
+ * asking NCP when the catalogue's fresh cache says it is another account's, else by NCP's 404.
+ */
 function stageUrls(ctx: WorkflowContext, productId: string): Promise<readonly string[]> {
+  if (ctx.products.cached(productId)?.own === false) return Promise.resolve([]);
   return listStageUrls(ctx.ncp, productId).catch((e: unknown) => {
     if (e instanceof NotFoundError) return [];
     throw e;

@@ -8,6 +8,8 @@ export type Held = {
   key?: ApiKey;
   /** The key's relation status to the request's product as last seen (REQUEST, ACCEPTED, …). */
   status?: string;
+  /** The subscribe step of this process made the key's relation to the product a moment ago (it was not there). */
+  subscribedNow?: boolean;
   /** The product's stage URLs, read while the key was being created. */
   urls?: readonly string[];
   at: number;

@@ -1,7 +1,12 @@
 // The outbox worker: leases due steps from the store and runs them as a pool — each step on its own as soon as
 // a slot is free (at most `concurrency` at once), so one slow NCP call never holds back another request's
-// messages. The store hands out only the head of each request's queue and none while one of its steps is
-// leased, so the steps of one request run one at a time and in order, on whichever replica. On failure the
+// messages. The store hands out only the head of each request's queue (per lane: approval-message updates are
+// a lane of their own) and none while one of the lane's steps is leased, so the steps of one request run one
+// at a time and in order, on whichever replica. When a step finishes, the store leases the request's next
+// step to the same slot in the same write if it is due, so an approval's steps run back to back without
+// waiting for the next claim; each is still recorded as done before the next starts. A message update of a
+// request whose key step runs here starts a few ms after its claim, so it does not hold the one JS thread while
+// that step prepares its call. On failure the
 // error is recorded, shown to approvers and the step rescheduled with jittered exponential backoff; after
 // maxAttempts a key step (create, subscribe, accept, deliver) moves the request to `failed` (approvers get a Retry button). Nothing
 // is lost on restart: unfinished steps stay in the store.
@@ -21,6 +26,9 @@ export type OutboxWorkerOptions = {
   leaseMs?: number;       // how long a claimed item is ours (default 300 000: longer than core's whole retry deadline,
                           // so a slow NCP create is never picked up twice)
   concurrency?: number;   // steps running at once (default 8)
+  messageDeferMs?: number; // an approval-message update of a request whose key step runs here starts this long after
+                          // its claim (default 15): the key step sends its NCP call or DM first, instead of waiting
+                          // on this one thread while the message is rendered and sent — approvers do not see 15 ms
   baseDelayMs?: number;   // first retry delay (default 2000)
   maxDelayMs?: number;    // retry delay cap (default 300 000)
   random?: () => number;
@@ -46,7 +54,10 @@ export type OutboxWorker = {
    */
   stop(opts?: { graceMs?: number }): Promise<void>;
   wake(): void;
-  /** One claim-and-run pass (up to the free slots), waiting for those steps; resolves with their number. */
+  /**
+   * One claim-and-run pass (up to the free slots), waiting for those steps and the steps of their requests
+   * that followed them at once; resolves with the number claimed.
+   */
   runOnce(): Promise<number>;
   stats(): Promise<OutboxWorkerStats>;
 };
@@ -75,6 +86,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
   const baseDelayMs = opts.baseDelayMs ?? 2000;
   const maxDelayMs = opts.maxDelayMs ?? 300_000;
   const random = opts.random ?? Math.random;
+  const messageDeferMs = Math.max(0, opts.messageDeferMs ?? 15);
   const log = ctx.logger.child('outbox');
 
   let running = false;
@@ -83,12 +95,14 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
   let woken = false;
   const inFlight = new Map<number, Promise<void>>();
   const runningKinds = new Map<number, OutboxItem['kind']>();
+  /** Requests with a key step running in this process (a message update of theirs yields to it). */
+  const keySteps = new Map<string, number>();
 
   const run = async (item: OutboxItem, r: KeyRequest): Promise<void> => {
     switch (item.kind) {
       case 'create_key': return handleCreateKey(ctx, r);
       case 'subscribe_product': return handleSubscribe(ctx, r, item);
-      case 'accept_subscription': return handleAccept(ctx, r);
+      case 'accept_subscription': return handleAccept(ctx, r, item);
       case 'deliver_key': return handleDeliverKey(ctx, r);
       case 'notify': return handleNotify(ctx, r, item);
       case 'update_approval_message': return syncApprovalMessage(ctx, r);
@@ -127,27 +141,79 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     const delay = Math.max(backoffMs(item.attempts, baseDelayMs, maxDelayMs, random), info.retryAfterMs ?? 0);
     await ctx.store.failOutbox(item.id, opts.workerId, info.message, now + delay);
     if (keyWork) {
-      // Approvers see the trouble while it is being retried, not only once it has given up.
+      // Approvers see the trouble while it is being retried, not only once it has given up. Queued, not sent
+      // from here: the message lane runs one update of a request at a time, so an older render never lands last.
+      // An update already waiting in the lane (not started) will render this error, so none is added — retries
+      // while Slack refuses the message do not pile up updates.
       const updated = await ctx.store.updateRequest(r.id, { lastError: info.message, attempts: item.attempts });
-      if (updated !== undefined && updated.approvalTs !== undefined) {
-        await syncApprovalMessage(ctx, updated).catch((e: unknown) => log.warn(`could not show the failure on ${r.id}: ${describeFailure(e).message}`));
+      if (updated !== undefined) {
+        const waiting = (await ctx.store.listOutbox(r.id)).some((x) => x.kind === 'update_approval_message' && x.doneAt === undefined && x.lockedBy === undefined);
+        if (!waiting) await ctx.store.enqueue(r.id, [enqueueApprovalMessage(ctx.now())]);
       }
     }
   };
 
-  const runItem = async (item: OutboxItem): Promise<void> => {
-    const r = await ctx.store.getRequest(item.requestId);
+  /**
+   * Runs one step; resolves with the request's next step when the store leased it to us on completion (due
+   * now, same lane), so the slot runs it at once instead of after a wake-up and a claim.
+   */
+  const runItem = async (item: OutboxItem, request?: KeyRequest): Promise<{ item: OutboxItem; request: KeyRequest } | undefined> => {
+    const r = request ?? await ctx.store.getRequest(item.requestId);
     if (r === undefined) {
       await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());
-      return;
+      return undefined;
     }
     try {
       await run(item, r);
     } catch (err) {
       await onFailure(item, r, err);
-      return;
+      return undefined;
     }
-    await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());
+    if (!running) {
+      await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());
+      return undefined;
+    }
+    const next = await ctx.store.completeAndClaimNext(item.id, opts.workerId, ctx.now(), leaseMs);
+    if (next !== undefined && !running) {
+      // Stopping meanwhile: give the step back untouched, as stop() would.
+      await ctx.store.releaseOutbox(next.item.id, opts.workerId);
+      return undefined;
+    }
+    return next;
+  };
+
+  /** A request's steps back to back in one slot, each recorded as done before the next starts. */
+  const runChain = async (first: OutboxItem): Promise<void> => {
+    if (first.kind === 'update_approval_message' && messageDeferMs > 0 && (keySteps.get(first.requestId) ?? 0) > 0) {
+      await new Promise((r) => setTimeout(r, messageDeferMs));
+      if (!running) {
+        await ctx.store.releaseOutbox(first.id, opts.workerId).catch((err: unknown) => log.error(`could not release outbox item ${first.id}: ${describeFailure(err).message}`));
+        return;
+      }
+    }
+    let step: { item: OutboxItem; request?: KeyRequest } | undefined = { item: first };
+    while (step !== undefined) {
+      const current: OutboxItem = step.item;
+      const keyWork = isKeyWork(current.kind);
+      // Registered before the first await, so a message update of this request launched right after sees it.
+      runningKinds.set(current.id, current.kind);
+      if (keyWork) keySteps.set(current.requestId, (keySteps.get(current.requestId) ?? 0) + 1);
+      try {
+        step = await runItem(current, step.request);
+      } catch (err) {
+        log.error(`outbox item ${current.id} (${current.kind}) crashed: ${describeFailure(err).message}`);
+        step = undefined;
+      } finally {
+        runningKinds.delete(current.id);
+        if (keyWork) {
+          const left = (keySteps.get(current.requestId) ?? 1) - 1;
+          if (left > 0) keySteps.set(current.requestId, left);
+          else keySteps.delete(current.requestId);
+        }
+      }
+      // The step may have queued work in the other lane (an approval-message update): let the loop claim it.
+      if (step !== undefined) wake();
+    }
   };
 
   const wake = (): void => {
@@ -155,17 +221,16 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
     wakeUp?.();
   };
 
-  /** Runs one claimed step in its own slot; the slot frees (and the loop looks for more) when it ends. */
+  /**
+   * Runs one claimed step, and the steps of its request that follow it at once, in its own slot; the slot
+   * frees (and the loop looks for more) when the chain ends.
+   */
   const launch = (item: OutboxItem): Promise<void> => {
-    const done = runItem(item)
-      .catch((err: unknown) => log.error(`outbox item ${item.id} (${item.kind}) crashed: ${describeFailure(err).message}`))
-      .finally(() => {
-        inFlight.delete(item.id);
-        runningKinds.delete(item.id);
-        wake(); // a free slot, and maybe the next step of this request
-      });
+    const done = runChain(item).finally(() => {
+      inFlight.delete(item.id);
+      wake(); // a free slot, and maybe a step of this request that was not due yet
+    });
     inFlight.set(item.id, done);
-    runningKinds.set(item.id, item.kind);
     return done;
   };
 
@@ -220,7 +285,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
       const finished = await Promise.race([Promise.all(inFlight.values()).then(() => 'done' as const), graceOver]);
       clearTimeout(timer);
       if (finished === 'done') return;
-      const stuck = [...inFlight.keys()];
+      const stuck = [...runningKinds.keys()];
       // A regenerate in flight keeps its lease too: a second runner before it lands would regenerate again.
       const releasable = stuck.filter((id) => !isKeyWork(runningKinds.get(id)) && runningKinds.get(id) !== 'rotate_key');
       log.warn(`stopping with ${stuck.length} step(s) still running; releasing ${releasable.length} message step(s) for another worker, key steps keep their lease`);

@@ -2,7 +2,8 @@
 // catalogue, read from NCP and kept briefly (the external select asks on every keystroke and must be answered
 // within Slack's 3 seconds). Concurrent askers share one read; an NCP failure or a slow NCP gives an empty
 // list and a log line, never an error in the modal. The answer's deadline does not cancel the read: a slow
-// NCP still fills the cache, so the requester's next keystroke gets the list.
+// NCP still fills the cache, so the requester's next keystroke gets the list. The approval steps peek at the
+// same cache (never reading NCP for it) to learn a product's subscription code.
 import type { ApiGatewayClient } from '@apikey/core';
 import type { AppLogger } from '../logger.ts';
 import { describeFailure } from './describe-error.ts';
@@ -15,6 +16,8 @@ export type ProductCatalogue = {
   list(): Promise<CatalogueProduct[]>;
   /** One product by id (for a submitted choice); undefined when NCP does not list it; throws when NCP cannot be read. */
   find(productId: string): Promise<CatalogueProduct | undefined>;
+  /** One product by id from a fresh cache only (never asks NCP); undefined when not known right now. */
+  cached(productId: string): CatalogueProduct | undefined;
 };
 
 export type ProductCatalogueOptions = {
@@ -89,6 +92,10 @@ export function createProductCatalogue(o: ProductCatalogueOptions): ProductCatal
     },
     async find(productId) {
       return (await loadInTime()).find((p) => p.productId === productId);
+    },
+    cached(productId) {
+      if (cached === undefined || o.now() - cached.at >= cacheMs) return undefined;
+      return cached.products.find((p) => p.productId === productId);
     },
   };
 }
