@@ -50,20 +50,7 @@ async function clickRevoke(userId: string, apiKeyId: string, reply?: { message_t
 /** A block_actions payload Slack never showed this user (e.g. replayed from someone else's message). */
 async function forgedClick(userId: string, actionId: string, value: string): Promise<StoredView> {
   const before = new Set(standIn.views(userId).map((v) => v.id));
-  const res = await app.driver.send({
-    body: new URLSearchParams({
-      payload: JSON.stringify({
-        type: 'block_actions',
-        user: { id: userId, username: 'x', team_id: standIn.teamId },
-        team: { id: standIn.teamId, domain: standIn.teamDomain },
-        api_app_id: standIn.appId,
-        trigger_id: standIn.createTriggerId(userId),
-        container: { type: 'message', message_ts: '1.000001', channel_id: 'C0TESTCHAN', is_ephemeral: true },
-        channel: { id: 'C0TESTCHAN' },
-        actions: [{ type: 'button', action_id: actionId, block_id: 'forged', value, action_ts: '1.000002' }],
-      }),
-    }).toString(),
-  });
+  const res = await app.driver.staleBlockAction({ userId, actionId, value });
   expect(res.status).toBe(200);
   return waitFor('view opened by the forged click', () => standIn.views(userId).find((v) => !before.has(v.id)));
 }

@@ -57,23 +57,7 @@ function userChange(app: AppInstance, userId: string, o: { eventId?: string; ret
 
 /** The transfer menu's pick, as Slack sends it: a users_select action in the key's row of the message. */
 async function pickNewOwner(app: AppInstance, o: { userId: string; message: StoredMessage; apiKeyId: string; newOwner: string }) {
-  const current = standIn.messages(o.message.channel).find((m) => m.ts === o.message.ts) ?? o.message;
-  const { channel: _c, via: _v, options: _o, ...message } = current as StoredMessage & { via?: unknown; options?: unknown };
-  const res = await app.driver.send({
-    body: new URLSearchParams({
-      payload: JSON.stringify({
-        type: 'block_actions',
-        user: { id: o.userId, username: 'x', team_id: standIn.teamId },
-        team: { id: standIn.teamId, domain: standIn.teamDomain },
-        api_app_id: standIn.appId,
-        trigger_id: standIn.createTriggerId(o.userId),
-        container: { type: 'message', message_ts: current.ts, channel_id: current.channel, is_ephemeral: false },
-        channel: { id: current.channel },
-        message: { ...message, team: standIn.teamId, app_id: standIn.appId },
-        actions: [{ type: 'users_select', action_id: 'offboarding_transfer', block_id: `offact_${o.apiKeyId}`, selected_user: o.newOwner, action_ts: '1.000003' }],
-      }),
-    }).toString(),
-  });
+  const res = await app.driver.blockAction({ userId: o.userId, actionId: 'offboarding_transfer', blockId: `offact_${o.apiKeyId}`, value: o.newOwner, message: o.message });
   expect(res.status).toBe(200);
 }
 

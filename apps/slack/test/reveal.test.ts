@@ -55,21 +55,7 @@ describe('reveal delivery', () => {
 
     // A second click from a stale client that still shows the button is refused without the keys.
     const before = new Set(standIn.views(REQUESTER).map((v) => v.id));
-    const replay = await app.driver.send({
-      body: new URLSearchParams({
-        payload: JSON.stringify({
-          type: 'block_actions',
-          user: { id: REQUESTER, username: 'req', team_id: standIn.teamId },
-          team: { id: standIn.teamId, domain: standIn.teamDomain },
-          api_app_id: standIn.appId,
-          trigger_id: standIn.createTriggerId(REQUESTER),
-          container: { type: 'message', message_ts: dm.ts, channel_id: dm.channel, is_ephemeral: false },
-          channel: { id: dm.channel },
-          message: { ts: dm.ts, type: 'message' },
-          actions: [{ type: 'button', action_id: 'reveal', block_id: 'reveal', value: request.id, action_ts: '1.000001' }],
-        }),
-      }).toString(),
-    });
+    const replay = await app.driver.staleBlockAction({ userId: REQUESTER, actionId: 'reveal', value: request.id, message: dm });
     expect(replay.status).toBe(200);
     const refused = await waitFor('second reveal refused', () => standIn.views(REQUESTER).find((v) => !before.has(v.id)));
     expect(JSON.stringify(refused.blocks)).toContain('already revealed');

@@ -346,21 +346,7 @@ describe('rotation, reveal delivery', { timeout: 120_000 }, () => {
   /** A click from a stale client that still shows a button the app has since removed from the message. */
   async function staleClick(userId: string, actionId: string, value: string, dm: StoredMessage) {
     const before = new Set(standIn.views(userId).map((v) => v.id));
-    const res = await a.driver.send({
-      body: new URLSearchParams({
-        payload: JSON.stringify({
-          type: 'block_actions',
-          user: { id: userId, username: 'owner', team_id: standIn.teamId },
-          team: { id: standIn.teamId, domain: standIn.teamDomain },
-          api_app_id: standIn.appId,
-          trigger_id: standIn.createTriggerId(userId),
-          container: { type: 'message', message_ts: dm.ts, channel_id: dm.channel, is_ephemeral: false },
-          channel: { id: dm.channel },
-          message: { ts: dm.ts, type: 'message' },
-          actions: [{ type: 'button', action_id: actionId, block_id: actionId, value, action_ts: '1.000001' }],
-        }),
-      }).toString(),
-    });
+    const res = await a.driver.staleBlockAction({ userId, actionId, value, message: dm });
     expect(res.status).toBe(200);
     return waitFor('answer to the stale click', () => standIn.views(userId).find((v) => !before.has(v.id)));
   }

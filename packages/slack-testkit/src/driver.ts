@@ -299,6 +299,8 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       view?: StoredView | string;
       /** The message's channel when `message` carries only a ts. */
       channelId?: string;
+      /** The block holding the element, when several blocks have one with this action id (rows of a list). */
+      blockId?: string;
     }) {
       assertUserId('blockAction', o.userId);
       if (typeof o.actionId !== 'string' || o.actionId === '') throw new TypeError('blockAction: actionId must be a non-empty string');
@@ -349,8 +351,8 @@ export function createSlackDriver(opts: SlackDriverOptions) {
         const { user_id: _u, ...v } = view;
         payload = { container: { type: 'view', view_id: view.id }, view: v };
       }
-      const found = findElement(blocks, o.actionId);
-      if (!found) throw new Error(`blockAction: no element with action_id "${o.actionId}" there`);
+      const found = findElement(blocks, o.actionId, o.blockId);
+      if (!found) throw new Error(`blockAction: no element with action_id "${o.actionId}" there${o.blockId !== undefined ? ` in block ${o.blockId}` : ''}`);
       const el = found.element;
       const type = String(el['type']);
       const action: JsonObject = {
@@ -359,7 +361,10 @@ export function createSlackDriver(opts: SlackDriverOptions) {
         block_id: found.blockId ?? `blk${actionSeq}`,
         action_ts: actionTs,
       };
-      if (type === 'button') {
+      if (type === 'users_select') {
+        // Slack names the picked user, not an option.
+        if (o.value !== undefined) action['selected_user'] = o.value;
+      } else if (type === 'button') {
         action['text'] = el['text'];
         const value = o.value ?? el['value'];
         if (value !== undefined) action['value'] = value;
@@ -386,6 +391,31 @@ export function createSlackDriver(opts: SlackDriverOptions) {
         actions: [action],
       });
       return { ...res, triggerId, responseUrl };
+    },
+
+    /**
+     * A button click Slack would not send from what the user sees: one the app has since removed from `message`
+     * (a stale client), or one never rendered for this user at all (a forged or replayed payload). Signed like
+     * every request, so the app can only refuse it on its own checks.
+     */
+    async staleBlockAction(o: { userId: string; actionId: string; value: string; message?: { ts: string; channel: string } }) {
+      assertUserId('staleBlockAction', o.userId);
+      actionSeq += 1;
+      const at = o.message ?? { ts: '1.000001', channel: 'C0STALE' };
+      const triggerId = standIn.createTriggerId(o.userId);
+      const res = await sendPayload({
+        type: 'block_actions',
+        user: userObj(o.userId),
+        api_app_id: standIn.appId,
+        token: VERIFICATION_TOKEN,
+        team,
+        trigger_id: triggerId,
+        container: { type: 'message', message_ts: at.ts, channel_id: at.channel, is_ephemeral: o.message === undefined },
+        channel: { id: at.channel },
+        ...(o.message !== undefined ? { message: { ts: at.ts, type: 'message' } } : {}),
+        actions: [{ type: 'button', action_id: o.actionId, block_id: o.actionId, value: o.value, action_ts: `${Math.floor(now() / 1000)}.${String(actionSeq).padStart(6, '0')}` }],
+      });
+      return { ...res, triggerId };
     },
 
     /** An Events API delivery (JSON), e.g. app_home_opened. */

@@ -94,10 +94,12 @@ export function buildViewStateValues(view: JsonObject, values: Readonly<Record<s
 }
 
 /** Finds the interactive element with this action_id in a list of blocks. */
-export function findElement(blocks: unknown, actionId: string): { blockId: string | undefined; element: JsonObject } | undefined {
+/** The element with `actionId` (in the block `inBlock`, when given: rows of a list repeat their action ids). */
+export function findElement(blocks: unknown, actionId: string, inBlock?: string): { blockId: string | undefined; element: JsonObject } | undefined {
   if (!Array.isArray(blocks)) return undefined;
   for (const b of blocks as JsonObject[]) {
     const blockId = typeof b['block_id'] === 'string' ? b['block_id'] : undefined;
+    if (inBlock !== undefined && blockId !== inBlock) continue;
     const candidates: unknown[] = [];
     if (Array.isArray(b['elements'])) candidates.push(...(b['elements'] as unknown[]));
     if (b['accessory'] !== undefined) candidates.push(b['accessory']);
