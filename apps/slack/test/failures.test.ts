@@ -13,10 +13,9 @@ import {
   decideViaSlack,
   expectNoSecretsInLogs,
   startApp,
-  startNcp,
-  startStandIn,
   submitRequest,
   waitFor,
+  useServers,
   type AppInstance,
   type Ncp,
 } from './helpers/harness.ts';
@@ -24,14 +23,7 @@ import {
 let standIn: SlackStandIn;
 let ncp: Ncp;
 
-beforeAll(async () => {
-  standIn = await startStandIn();
-  ncp = await startNcp();
-});
-afterAll(async () => {
-  await standIn?.close();
-  await ncp?.close();
-});
+useServers((s) => ({ standIn, ncp } = s));
 
 const cardOf = (ts: string) => standIn.messages(APPROVER_CHANNEL).find((m) => m.ts === ts);
 const updatesOf = (ts: string) => standIn.calls('chat.update').filter((c) => c.args['ts'] === ts).map((c) => JSON.stringify(c.args['blocks']));

@@ -12,10 +12,9 @@ import {
   decideViaSlack,
   expectNoSecretsInLogs,
   startApp,
-  startNcp,
-  startStandIn,
   submitRequest,
   waitFor,
+  useServers,
   type AppInstance,
   type Ncp,
 } from './helpers/harness.ts';
@@ -26,14 +25,7 @@ const SLOW_MS = 6000;
 let standIn: SlackStandIn;
 let ncp: Ncp;
 
-beforeAll(async () => {
-  standIn = await startStandIn();
-  ncp = await startNcp();
-});
-afterAll(async () => {
-  await standIn?.close();
-  await ncp?.close();
-});
+useServers((s) => ({ standIn, ncp } = s));
 
 describe('outbox worker concurrency', () => {
   let app: AppInstance;

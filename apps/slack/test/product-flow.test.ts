@@ -1,7 +1,7 @@
 // End-to-end: the product in the request modal (block_suggestion over HTTP), and approval as resumable steps —
 // create → subscribe → accept → deliver — ending with a key the emulator's data plane accepts. Real Bolt app,
 // Slack stand-in and NCP emulator over loopback HTTP.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { SlackStandIn, StoredMessage } from '@apikey/slack-testkit';
 import { openRequestStore } from '../src/store/open-store.ts';
 import type { RequestStore } from '../src/store/request-store.ts';
@@ -11,10 +11,9 @@ import {
   decideViaSlack,
   expectNoSecretsInLogs,
   startApp,
-  startNcp,
-  startStandIn,
   submitRequest,
   waitFor,
+  useServers,
   type AppInstance,
   type Ncp,
 } from './helpers/harness.ts';
@@ -28,17 +27,12 @@ let standIn: SlackStandIn;
 let ncp: Ncp;
 const apps: AppInstance[] = [];
 
-beforeAll(async () => {
-  standIn = await startStandIn();
-  ncp = await startNcp();
-});
+useServers((s) => ({ standIn, ncp } = s));
 afterAll(async () => {
   for (const app of apps) {
     await app.stop();
     expectNoSecretsInLogs(app, ncp);
   }
-  await standIn?.close();
-  await ncp?.close();
 });
 
 async function app(o: Omit<Parameters<typeof startApp>[0], 'standIn' | 'ncp'> = {}): Promise<AppInstance> {

@@ -35,10 +35,9 @@ import {
   decideViaSlack,
   expectNoSecretsInLogs,
   startApp,
-  startNcp,
-  startStandIn,
   submitRequest,
   waitFor,
+  useServers,
   type AppInstance,
   type Ncp,
 } from './helpers/harness.ts';
@@ -49,14 +48,9 @@ const apps: AppInstance[] = [];
 /** Every key value the emulator ever held for a key of these tests (old and new). */
 const seenValues = new Set<string>();
 
-beforeAll(async () => {
-  standIn = await startStandIn();
-  ncp = await startNcp();
-});
+useServers((s) => ({ standIn, ncp } = s));
 afterAll(async () => {
   for (const a of [...apps]) await retire(a);
-  await standIn?.close();
-  await ncp?.close();
 });
 
 /** Stops an app ("crash" in the tests that stop it early) and checks its logs for every value ever issued. */

@@ -131,21 +131,36 @@ export type Stack = { standIn: SlackStandIn; ncp: Ncp; app: AppInstance };
  * `ready` once all three run; teardown stops the app, checks its logs for secrets and closes the servers (also
  * after a start-up that failed half-way).
  */
-export function useStack(o: { env?: Record<string, string>; clock?: Clock }, ready: (stack: Stack) => void): void {
+/**
+ * The Slack stand-in and the NCP emulator for a test file whose tests start their own apps. Register it before
+ * the file's own hooks: vitest runs afterAll hooks last-registered first, so the apps stop before these close.
+ */
+export function useServers(ready: (servers: { standIn: SlackStandIn; ncp: Ncp }) => void): void {
   let standIn: SlackStandIn | undefined;
   let ncp: Ncp | undefined;
-  let app: AppInstance | undefined;
   beforeAll(async () => {
     standIn = await startStandIn();
     ncp = await startNcp();
-    app = await startApp({ standIn, ncp, ...o });
-    ready({ standIn, ncp, app });
+    ready({ standIn, ncp });
+  });
+  afterAll(async () => {
+    await standIn?.close();
+    await ncp?.close();
+  });
+}
+
+export function useStack(o: { env?: Record<string, string>; clock?: Clock }, ready: (stack: Stack) => void): void {
+  let servers: { standIn: SlackStandIn; ncp: Ncp } | undefined;
+  let app: AppInstance | undefined;
+  useServers((s) => { servers = s; });
+  beforeAll(async () => {
+    if (servers === undefined) throw new Error('useStack: the servers did not start');
+    app = await startApp({ ...servers, ...o });
+    ready({ ...servers, app });
   });
   afterAll(async () => {
     await app?.stop();
-    if (app && ncp) expectNoSecretsInLogs(app, ncp);
-    await standIn?.close();
-    await ncp?.close();
+    if (app && servers) expectNoSecretsInLogs(app, servers.ncp);
   });
 }
 
