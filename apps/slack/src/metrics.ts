@@ -126,6 +126,7 @@ export function createMetrics(o: { store: RequestStore; now: () => number; prefi
         enqueue: (...a) => store.enqueue(...a),
         listOutbox: (...a) => store.listOutbox(...a),
         releaseOutbox: (...a) => store.releaseOutbox(...a),
+        renewOutbox: (...a) => store.renewOutbox(...a),
         outboxStats: (...a) => store.outboxStats(...a),
         countByState: (...a) => store.countByState(...a),
         close: (...a) => store.close(...a),

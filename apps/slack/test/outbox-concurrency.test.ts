@@ -27,6 +27,36 @@ let ncp: Ncp;
 
 useServers((s) => ({ standIn, ncp } = s));
 
+describe('outbox leases', () => {
+  it('a step that outlasts its lease renews it: a second replica never runs it again (one POST, one key, one DM)', async () => {
+    const store = await openRequestStore({ dataDir: 'memory://' });
+    // Two replicas on one store, with leases far shorter than the slow create below.
+    const a = await startApp({ standIn, ncp, store, workerId: 'lease-a', leaseMs: 300 });
+    const b = await startApp({ standIn, ncp, store, workerId: 'lease-b', leaseMs: 300 });
+    try {
+      const { request, message } = await submitRequest(a, standIn, { userId: 'U0LEASE', name: 'long-step' });
+      ncp.emulator.setFaults({ latency: { fixedMs: 1500 }, only: { method: 'POST' } });
+      const posts = () => ncp.emulator.inspect.requests().filter((r) => r.method === 'POST' && r.target.endsWith('/api-keys')).length;
+      const before = posts();
+      try {
+        await decideViaSlack(a, standIn, { userId: APPROVER, message, decision: 'approve' });
+        await waitFor('key created', async () => (await store.getRequest(request.id))?.apiKeyId, 15_000);
+      } finally {
+        ncp.emulator.setFaults(undefined);
+      }
+      await waitFor('key DM', () => standIn.dms('U0LEASE').find((m) => m.text?.includes('"long-step" was approved')), 15_000);
+      expect(posts() - before).toBe(1);
+      expect(ncp.emulator.inspect.keys().filter((k) => k.apiKeyName === 'long-step')).toHaveLength(1);
+      expect(standIn.dms('U0LEASE').filter((m) => m.text?.includes('"long-step" was approved'))).toHaveLength(1);
+      expect([...a.logs, ...b.logs].join('\n')).not.toMatch(/lost the lease/);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await store.close();
+    }
+  }, 60_000);
+});
+
 describe('outbox worker concurrency', () => {
   let app: AppInstance;
   beforeAll(async () => { app = await startApp({ standIn, ncp }); });

@@ -657,6 +657,24 @@ describe.each(backends)('RequestStore on $name', (backend) => {
       expect(await store.listOutbox(r.id)).toHaveLength(1);
     });
 
+    it('renewOutbox extends only its holder\'s lease, so a long step is not claimed by another worker meanwhile', async () => {
+      await requestWithItems(1);
+      const [item] = await store.claimDue(T0, 1, 'w1', 1000);
+      const id = item?.id ?? -1;
+      expect(await h.b.renewOutbox(id, 'w2', T0 + 10_000)).toBe(false);
+      expect(await store.renewOutbox(id, 'w1', T0 + 10_000)).toBe(true);
+      // Past the first lease, inside the renewed one: nobody else may take it.
+      expect(await h.b.claimDue(T0 + 5000, 1, 'w2', 1000)).toEqual([]);
+      // A renewal never shortens a lease.
+      expect(await store.renewOutbox(id, 'w1', T0 + 2000)).toBe(true);
+      expect(await h.b.claimDue(T0 + 5000, 1, 'w2', 1000)).toEqual([]);
+      // Once the renewed lease lapses another worker takes it up, and the first can no longer renew it.
+      expect(await h.b.claimDue(T0 + 10_000, 1, 'w2', 1000)).toMatchObject([{ id, lockedBy: 'w2' }]);
+      expect(await store.renewOutbox(id, 'w1', T0 + 20_000)).toBe(false);
+      await store.completeOutbox(id, 'w2', T0 + 10_500);
+      expect(await h.b.renewOutbox(id, 'w2', T0 + 20_000)).toBe(false);
+    });
+
     it('reports the depth of the outbox and since when its oldest due item waits', async () => {
       expect(await store.outboxStats(T0)).toEqual({ depth: 0 });
       const r1 = await requestWithItems(2, T0 - 7000);

@@ -174,6 +174,11 @@ export interface RequestStore extends KeyRegistryStore {
   failOutbox(id: number, worker: string, error: string, retryAt: number): Promise<void>;
   /** Gives a leased item back unfinished (a worker stopping), so any worker may claim it again at once. Only the lease holder can. */
   releaseOutbox(id: number, worker: string): Promise<void>;
+  /**
+   * Extends the lease of an item `worker` still holds to at least `until` (a step that runs long renews it, so
+   * no other worker takes it up meanwhile). Resolves false, changing nothing, when the worker no longer holds it.
+   */
+  renewOutbox(id: number, worker: string, until: number): Promise<boolean>;
   outboxStats(now: number): Promise<OutboxStats>;
   listOutbox(requestId: string): Promise<OutboxItem[]>;
   /** How many requests are in each state (states with none are left out); for metrics. */

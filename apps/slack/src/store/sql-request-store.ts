@@ -339,6 +339,18 @@ export function createSqlRequestStore(db: SqlExecutor): RequestStore {
       }
     },
 
+    async renewOutbox(id, worker, until) {
+      checkInt('id', id);
+      checkText('worker', worker);
+      checkInt('until', until);
+      const rows = await db.query(
+        `UPDATE outbox SET locked_until = GREATEST(locked_until, $3)
+         WHERE id = $1 AND locked_by = $2 AND done_at IS NULL AND locked_until IS NOT NULL RETURNING id`,
+        [id, worker, until],
+      );
+      return rows.length > 0;
+    },
+
     async releaseOutbox(id, worker) {
       checkInt('id', id);
       checkText('worker', worker);

@@ -154,6 +154,23 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
   };
 
   /**
+   * Renews the item's lease every third of its length while the step runs, so a step that outlasts one lease
+   * (a slow NCP answering within its deadline) is never taken up by a second worker and done twice. The lease
+   * still lapses when this process dies, and another worker then resumes the step.
+   */
+  const holdLease = (item: OutboxItem): { stop(): void } => {
+    const timer = setInterval(() => {
+      ctx.store.renewOutbox(item.id, opts.workerId, ctx.now() + leaseMs).then(
+        (held) => { if (!held) log.warn(`lost the lease of outbox item ${item.id} (${item.kind}) while running it`); },
+        (err: unknown) => log.warn(`could not renew the lease of outbox item ${item.id}: ${describeFailure(err).message}`),
+      );
+    }, Math.max(10, Math.floor(leaseMs / 3)));
+    // Renewing alone must not keep a stopping process alive.
+    (timer as { unref?: () => void }).unref?.();
+    return { stop: () => clearInterval(timer) };
+  };
+
+  /**
    * Runs one step; resolves with the request's next step when the store leased it to us on completion (due
    * now, same lane), so the slot runs it at once instead of after a wake-up and a claim.
    */
@@ -163,11 +180,14 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
       await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());
       return undefined;
     }
+    const lease = holdLease(item);
     try {
       await run(item, r);
     } catch (err) {
       await onFailure(item, r, err);
       return undefined;
+    } finally {
+      lease.stop();
     }
     if (!running) {
       await ctx.store.completeOutbox(item.id, opts.workerId, ctx.now());

@@ -62,6 +62,8 @@ export async function startApp(o: {
   workerId?: string;
   /** Outbox steps running at once (default: the worker's). */
   concurrency?: number;
+  /** Outbox lease length (default 5 min); a short one exercises lease renewal. */
+  leaseMs?: number;
   productCacheMs?: number;
 }): Promise<AppInstance> {
   const config = loadConfig({
@@ -103,7 +105,11 @@ export async function startApp(o: {
     metrics,
     now,
     workerId: o.workerId ?? 'test-worker',
-    outbox: { pollMs: 50, baseDelayMs: 50, maxDelayMs: 200, ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}) },
+    outbox: {
+      pollMs: 50, baseDelayMs: 50, maxDelayMs: 200,
+      ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
+      ...(o.leaseMs !== undefined ? { leaseMs: o.leaseMs } : {}),
+    },
     sweepIntervalMs: 100,
     webApiTimeoutMs: 5_000,
     ...(o.productCacheMs !== undefined ? { productCacheMs: o.productCacheMs } : {}),
