@@ -75,7 +75,7 @@ export function transferredDm(key: RegisteredKey, o: { from: string; by: string 
   const ref = `*${userText(key.apiKeyName, 200)}* \`${ncpText(key.apiKeyId, 40)}\` (${keyProduct(key)})`;
   const state = key.state === 'active'
     ? 'Rotate it (`/apikey keys` → Rotate) to get fresh values: nobody else should be using the old ones.'
-    : 'It is disabled; ask an approver if it should come back.';
+    : `It is disabled, and its old owner knew its values: to bring it back, an approver regenerates both values, then enables it, with the \`apikey\` CLI (\`apikey rotate ${ncpText(key.apiKeyId, 40)} --secondary\`, then \`--primary\`, then Enable in \`apikey\` → the key's details).`;
   const text = `<@${o.by}> transferred API key ${ref} to you (it was <@${o.from}>'s).`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(`:key: ${text}`) }, { type: 'context', elements: [mrkdwn(state)] }] };
 }
