@@ -4,8 +4,10 @@
 // only the key carrying that run's marker, or posts when there is none (docs/idempotency.md).
 //
 // One JSON file per create under $XDG_STATE_HOME/apikey/creates (default ~/.local/state/apikey/creates), written
-// before the first request and removed once the create returned. It holds the operation id, the endpoint and
-// what was asked for (name, description, products): never credentials or key values. A run that asks for the same
+// before the first request, given the key's id as soon as NCP made it, and removed once the create returned. It
+// holds the operation id, the endpoint, what was asked for (name, description, products) and that id: never
+// credentials or key values. With the id a re-run can tell a key whose final PUT landed after the crash (done:
+// it is printed, not made again) from one still carrying the marker (finished now). A run that asks for the same
 // thing on the same endpoint resumes the newest unfinished one; anything else is a new create, so two keys with
 // one name are still two keys when both runs finished.
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import type { ApiGatewayClient, ApiKey } from '@apikey/core';
 import type { Io } from '../io.ts';
 
 export type CreateRequest = { endpoint: string; name: string; description: string; products: readonly string[] };
-export type PendingCreate = CreateRequest & { operationId: string; startedAt: number };
+export type PendingCreate = CreateRequest & { operationId: string; startedAt: number; apiKeyId?: string };
 
 /** Entries older than this are dropped on open: whoever ran them has long moved on. */
 const FORGET_AFTER_MS = 30 * 24 * 3600_000;
@@ -30,6 +32,8 @@ export type CreateJournal = {
   unfinished(request: CreateRequest): PendingCreate | undefined;
   /** Records a create about to start (written before any request is sent). */
   begin(pending: PendingCreate): void;
+  /** Records the id of the key NCP made for this create (before the PUT that finishes it). */
+  committed(pending: PendingCreate, apiKeyId: string): void;
   /** Forgets a create that returned. */
   finish(operationId: string): void;
 };
@@ -41,12 +45,18 @@ export function openCreateJournal(env: Record<string, string | undefined>, now: 
     a.endpoint === b.endpoint && a.name === b.name && a.description === b.description && sorted(a.products) === sorted(b.products);
 
   const readAll = (): PendingCreate[] => {
-    let names: string[];
+    let all: string[];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+      all = readdirSync(dir);
     } catch {
       return []; // no journal yet
     }
+    // Temporary files of writes a crash cut short: the entry they would have replaced is still there.
+    for (const name of all.filter((n) => n.endsWith('.tmp'))) {
+      const path = join(dir, name);
+      if (now() - statSync(path).mtimeMs > 60_000) rmSync(path, { force: true });
+    }
+    const names = all.filter((n) => n.endsWith('.json'));
     const out: PendingCreate[] = [];
     for (const name of names) {
       const path = join(dir, name);
@@ -61,19 +71,26 @@ export function openCreateJournal(env: Record<string, string | undefined>, now: 
     return out;
   };
 
+  const write = (pending: PendingCreate) => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // Written whole or not at all: a temporary file renamed into place.
+    const tmp = `${fileOf(pending.operationId)}.tmp`;
+    writeFileSync(tmp, `${JSON.stringify(pending)}\n`, { mode: 0o600 });
+    renameSync(tmp, fileOf(pending.operationId));
+  };
+
   return {
     unfinished(request) {
       return readAll().filter((e) => sameRequest(e, request)).sort((a, b) => b.startedAt - a.startedAt)[0];
     },
-    begin(pending) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      // Written whole or not at all: a temporary file renamed into place.
-      const tmp = `${fileOf(pending.operationId)}.tmp`;
-      writeFileSync(tmp, `${JSON.stringify(pending)}\n`, { mode: 0o600 });
-      renameSync(tmp, fileOf(pending.operationId));
+    begin: write,
+    committed(pending, apiKeyId) {
+      write({ ...pending, apiKeyId });
     },
     finish(operationId) {
       rmSync(fileOf(operationId), { force: true });
+      // A write cut short by a crash leaves its temporary file behind.
+      rmSync(`${fileOf(operationId)}.tmp`, { force: true });
     },
   };
 }
@@ -97,7 +114,13 @@ export function createPlainKey(
     journal?.journal,
     { endpoint: journal?.endpoint ?? '', name: input.apiKeyName, description: input.apiKeyDescription, products: [] },
     journal?.note ?? (() => {}),
-    (operationId, resuming) => client.createApiKey(input, { signal, operationId, ...(resuming ? { resume: true as const } : {}) }),
+    (operationId, earlier, committed) => client.createApiKey(input, {
+      signal,
+      operationId,
+      // The key's id, when the dead run learnt it, tells whether its PUT landed; without it, look for the marker.
+      ...(earlier?.apiKeyId !== undefined ? { resume: { apiKeyId: earlier.apiKeyId } } : earlier !== undefined ? { resume: true as const } : {}),
+      onCommitted: (key) => committed(key.apiKeyId),
+    }),
   );
 }
 
@@ -110,10 +133,10 @@ export async function journaledCreate<T>(
   journal: CreateJournal | undefined,
   request: CreateRequest,
   note: (message: string) => void,
-  create: (operationId: string, resuming: boolean) => Promise<T>,
+  create: (operationId: string, earlier: PendingCreate | undefined, committed: (apiKeyId: string) => void) => Promise<T>,
   newOperationId: () => string = () => crypto.randomUUID(),
 ): Promise<T> {
-  if (journal === undefined) return create(newOperationId(), false);
+  if (journal === undefined) return create(newOperationId(), undefined, () => {});
   const earlier = journal.unfinished(request);
   const pending = earlier ?? { ...request, products: [...request.products], operationId: newOperationId(), startedAt: Date.now() };
   if (earlier !== undefined) {
@@ -121,7 +144,7 @@ export async function journaledCreate<T>(
   } else {
     journal.begin(pending);
   }
-  const result = await create(pending.operationId, earlier !== undefined);
+  const result = await create(pending.operationId, earlier, (apiKeyId) => journal.committed(pending, apiKeyId));
   journal.finish(pending.operationId);
   return result;
 }
@@ -135,7 +158,7 @@ function parseEntry(path: string): PendingCreate | undefined {
     const v = JSON.parse(readFileSync(path, 'utf8')) as Partial<PendingCreate>;
     const ok = typeof v.operationId === 'string' && /^[A-Za-z0-9_-]{1,43}$/.test(v.operationId) && typeof v.endpoint === 'string'
       && typeof v.name === 'string' && typeof v.description === 'string' && Array.isArray(v.products)
-      && v.products.every((p) => typeof p === 'string') && typeof v.startedAt === 'number';
+      && v.products.every((p) => typeof p === 'string') && typeof v.startedAt === 'number' && (v.apiKeyId === undefined || typeof v.apiKeyId === 'string');
     return ok ? (v as PendingCreate) : undefined;
   } catch {
     return undefined;

@@ -193,7 +193,9 @@ export async function createKeyWithProducts(
   const products = await resolveProductRefs(client, refs, signal);
   const productIds = products.map((p) => p.productId);
   // A random id per create, kept in the journal until it returns: a retry inside this run resumes the same key,
-  // and so does the same command run again after this process died; a create that finished is never resumed.
+  // and so does the same command run again after this process died while the key still carries its marker; a
+  // create that finished is never resumed. (core's createKeyForProducts finds the key by its marker, so a crash
+  // after NCP applied the final PUT is not told apart: docs/idempotency.md names that limit.)
   const result = await journaledCreate(
     journal?.journal,
     { endpoint: journal?.endpoint ?? '', name: input.apiKeyName, description: input.apiKeyDescription, products: productIds },
