@@ -35,7 +35,7 @@ export const enqueueRevokeKey = (p: RevokePayload, onceKey: string, now: number)
   onceKey,
 });
 
-export type KeyNoticePayload = { apiKeyId: string; notice: 'revoked' | 'transferred' | 'offboarding_refresh'; actor: string; from?: string; message?: OffboardingMessageRef };
+export type KeyNoticePayload = { apiKeyId: string; notice: 'revoked' | 'transferred' | 'offboarding_refresh'; actor: string; from?: string; handover?: boolean; message?: OffboardingMessageRef };
 
 export const enqueueKeyNotice = (p: KeyNoticePayload, now: number): NewOutboxItem => ({
   kind: 'key_notice',
