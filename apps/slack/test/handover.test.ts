@@ -206,6 +206,40 @@ describe('handover, DM delivery', { timeout: 120_000 }, () => {
   });
 });
 
+describe('handover, a step that gives up', { timeout: 120_000 }, () => {
+  it('the new owner and the approvers are told the key stays disabled; /apikey rotate continues it, regenerating nothing twice', async () => {
+    const a = await app({ APIKEY_MAX_ATTEMPTS: '2' });
+    const owner = person();
+    const heir = person();
+    const { key } = await deliveredKey(a, standIn, ncp, { userId: owner, name: 'handed-stuck', product: 'weatherpub' });
+    const old = emulatorKey(key.apiKeyId);
+    const notice = await offboard(a, owner, key.apiKeyId);
+    const patches = processed(key.apiKeyId, 'PATCH').length;
+    ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'PATCH' } });
+    try {
+      await transfer(a, notice, key.apiKeyId, heir);
+      const stopped = await waitFor('give-up DM', () => standIn.dms(heir).find((m) => m.text?.includes('handover') && m.text.includes('stays disabled')), 20_000);
+      expect(textOf(stopped)).toContain(`/apikey rotate ${key.apiKeyId}`);
+      await waitFor('approvers told', () => standIn.messages(APPROVER_CHANNEL).find((m) => m.text?.includes('The handover of API key') && m.text.includes('stays disabled')));
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+    expect((await keyNow(a, key.apiKeyId)).state).toBe('disabled');
+    expect(processed(key.apiKeyId, 'PATCH').length).toBe(patches);
+
+    const before = standIn.ephemerals(heir).length;
+    await a.driver.slashCommand({ userId: heir, text: `rotate ${key.apiKeyId}` });
+    expect((await waitFor('reply', () => standIn.ephemerals(heir)[before])).text).toContain('Rotation continues');
+    await waitFor('enabled', async () => ((await keyNow(a, key.apiKeyId)).state === 'active' ? true : undefined), 20_000);
+    const dm = await waitFor('handover DM', () => handoverDm(heir));
+    const now = emulatorKey(key.apiKeyId);
+    expect(valueIn(dm, 'primary')).toBe(now.primaryKey);
+    expect(processed(key.apiKeyId, 'PATCH').length - patches).toBe(2);
+    expect(await gatewayStatus(ncp, 'weatherpub', now.secondaryKey)).toBe(200);
+    expect(await gatewayStatus(ncp, 'weatherpub', old.secondaryKey)).toBe(401);
+  });
+});
+
 describe('handover, reveal delivery', { timeout: 120_000 }, () => {
   let a: AppInstance;
   beforeAll(async () => {
