@@ -176,6 +176,37 @@ describe('handover, DM delivery', { timeout: 120_000 }, () => {
     ]);
   });
 
+  it('revoking a key while it is being handed over stops the handover: it stays disabled', async () => {
+    const owner = person();
+    const heir = person();
+    const { key, request } = await deliveredKey(a, standIn, ncp, { userId: owner, name: 'handed-revoked', product: 'weatherpub' });
+    emulatorKey(key.apiKeyId);
+    const notice = await offboard(a, owner, key.apiKeyId);
+    // The handover is held at its first regeneration while the new owner revokes the key.
+    ncp.emulator.setFaults({ statusRates: { 503: 1 }, only: { method: 'PATCH' } });
+    try {
+      await transfer(a, notice, key.apiKeyId, heir);
+      await waitFor('a refused PATCH', () => ncp.emulator.inspect.requests().find((r) => r.method === 'PATCH' && r.target.endsWith(key.apiKeyId)));
+      const before = new Set(standIn.views(heir).map((v) => v.id));
+      await a.driver.slashCommand({ userId: heir, text: `revoke ${key.apiKeyId}` });
+      const modal = await waitFor('revoke modal', () => standIn.views(heir).find((v) => !before.has(v.id)));
+      expect(modal.callback_id).toBe('apikey_revoke');
+      await a.driver.viewSubmission({ userId: heir, view: modal });
+      await waitFor('revoke queued', async () => (await a.store.listAudit(request.id)).find((e) => e.type === 'revoke_requested'));
+    } finally {
+      ncp.emulator.setFaults(undefined);
+    }
+    await waitFor('handover cancelled', async () => ((await a.store.listAudit(request.id)).find((e) => e.type === 'rotation_cancelled')));
+    await new Promise((r) => setTimeout(r, 500));
+    const registered = await keyNow(a, key.apiKeyId);
+    expect([registered.ownerId, registered.state, registered.rotationStep]).toEqual([heir, 'disabled', undefined]);
+    expect(emulatorKey(key.apiKeyId).isEnabled).toBe(false);
+    expect(handoverDm(heir)).toBeUndefined();
+    const types = (await a.store.listAudit(request.id)).map((e) => e.type);
+    expect(types).not.toContain('key_enabled');
+    expect(types).not.toContain('primary_regenerated');
+  });
+
   it('a key disabled by /apikey revoke stays disabled when transferred after its owner left', async () => {
     const owner = person();
     const heir = person();

@@ -14,10 +14,11 @@ const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
 
 export const ENABLE_STEP_KIND = 'enable_key' as const;
 
-type EnablePayload = { apiKeyId: string; message?: OffboardingMessageRef };
+/** `since`: when the handover started (a revocation after it cancels the enable). */
+type EnablePayload = { apiKeyId: string; since: number; message?: OffboardingMessageRef };
 
-export const enqueueEnableKey = (now: number, apiKeyId: string, message?: OffboardingMessageRef): NewOutboxItem =>
-  ({ kind: ENABLE_STEP_KIND, payload: { apiKeyId, ...(message !== undefined ? { message } : {}) } satisfies EnablePayload, notBefore: now });
+export const enqueueEnableKey = (now: number, apiKeyId: string, since: number, message?: OffboardingMessageRef): NewOutboxItem =>
+  ({ kind: ENABLE_STEP_KIND, payload: { apiKeyId, since, ...(message !== undefined ? { message } : {}) } satisfies EnablePayload, notBefore: now });
 
 const disabledEvents = async (ctx: WorkflowContext, key: RegisteredKey) =>
   (await ctx.store.listAudit(key.requestId)).filter((e) => e.detail?.['apiKeyId'] === key.apiKeyId);
@@ -32,6 +33,11 @@ export async function disabledByOffboarding(ctx: WorkflowContext, key: Registere
   if (key.state !== 'disabled' || key.ownerGoneAt === undefined) return false;
   const last = (await disabledEvents(ctx, key)).filter((e) => e.type === 'key_disabled').at(-1);
   return last?.detail?.['reason'] === 'offboarding';
+}
+
+/** Was the key revoked (disabled by /apikey revoke or the Revoke button) at or after `since`? That ends a handover. */
+export async function revokedSince(ctx: WorkflowContext, key: RegisteredKey, since: number): Promise<boolean> {
+  return (await disabledEvents(ctx, key)).some((e) => e.type === 'key_disabled' && e.detail?.['reason'] === 'revoke' && e.at >= since);
 }
 
 /** Is this disabled key in a handover (transferred as one, its rotation fields set since)? */
@@ -61,20 +67,26 @@ export async function deliverHandover(ctx: WorkflowContext, key: RegisteredKey, 
 }
 
 function payloadOf(item: OutboxItem): EnablePayload {
-  const { apiKeyId, message } = item.payload;
-  if (typeof apiKeyId !== 'string') throw new Error(`enable_key item ${item.id} has a malformed payload`);
-  return { apiKeyId, ...(isMessageRef(message) ? { message } : {}) };
+  const { apiKeyId, since, message } = item.payload;
+  if (typeof apiKeyId !== 'string' || typeof since !== 'number') throw new Error(`enable_key item ${item.id} has a malformed payload`);
+  return { apiKeyId, since, ...(isMessageRef(message) ? { message } : {}) };
 }
 
 /**
  * The `enable_key` step, queued once both new values were delivered: NCP enable (read-modify-write PUT, safe to
  * repeat), then state `active` (compare-and-set: a key deleted meanwhile stays deleted), audited, and the
- * offboarding message re-rendered. A key no longer disabled, or again in a rotation, is left alone.
+ * offboarding message re-rendered. A key no longer disabled, or again in a rotation, is left alone; one revoked
+ * since the handover started stays disabled.
  */
 export async function handleEnableKey(ctx: WorkflowContext, item: OutboxItem): Promise<void> {
   const p = payloadOf(item);
   let key = await ctx.store.getKey(p.apiKeyId);
   if (key === undefined || key.state !== 'disabled' || key.rotationStep !== undefined) return;
+  if (await revokedSince(ctx, key, p.since)) {
+    await ctx.store.appendAudit({ requestId: key.requestId, at: ctx.now(), actor: 'system', type: 'handover_cancelled', detail: { apiKeyId: key.apiKeyId, reason: 'revoked' } });
+    ctx.logger.info(`key ${key.apiKeyId}: revoked during its handover; it stays disabled`);
+    return;
+  }
   await ctx.ncp.setApiKeyEnabled(key.apiKeyId, true);
   for (let attempt = 0; attempt < 5 && key !== undefined && key.state === 'disabled'; attempt++) {
     const now = ctx.now();

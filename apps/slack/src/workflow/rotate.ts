@@ -24,7 +24,7 @@ import type { NewOutboxItem, OutboxItem } from '../store/request-store.ts';
 import { slackDate, userText } from '../blocks/format.ts';
 import type { WorkflowContext } from './context.ts';
 import { describeFailure } from './describe-error.ts';
-import { deliverHandover, enqueueEnableKey, handoverFailedNotice, handoverInProgress } from './handover.ts';
+import { deliverHandover, enqueueEnableKey, handoverFailedNotice, handoverInProgress, revokedSince } from './handover.ts';
 import { authoriseKeyAction } from './key-access.ts';
 import { isMessageRef, type OffboardingMessageRef } from './revoke.ts';
 
@@ -217,8 +217,9 @@ export async function handleRotateStep(ctx: WorkflowContext, item: OutboxItem): 
   let key = await ctx.store.getKey(apiKeyId);
   if (key === undefined || key.requestId !== item.requestId || key.rotationStep !== part) return;
   // A rotation needs the key working; a handover needs it still disabled (nobody can be using it).
-  if (key.state !== (mark.handover === true ? 'disabled' : 'active')) {
-    await ctx.store.updateKey(apiKeyId, CLEAR_ROTATION, { audit: { at: ctx.now(), actor: 'system', type: 'rotation_cancelled', detail: { apiKeyId, part, state: key.state } } });
+  const revoked = mark.handover === true && await revokedSince(ctx, key, key.rotationStartedAt ?? 0);
+  if (key.state !== (mark.handover === true ? 'disabled' : 'active') || revoked) {
+    await ctx.store.updateKey(apiKeyId, CLEAR_ROTATION, { audit: { at: ctx.now(), actor: 'system', type: 'rotation_cancelled', detail: { apiKeyId, part, state: key.state, ...(revoked ? { revoked } : {}) } } });
     ctx.logger.info(`key ${apiKeyId}: rotation cancelled, the key is ${key.state}`);
     return;
   }
@@ -256,7 +257,7 @@ export async function handleRotateStep(ctx: WorkflowContext, item: OutboxItem): 
     }
     const both = fresh.secondaryKey && fresh.primaryKey ? fresh : await ctx.ncp.getApiKey(apiKeyId);
     const reveal = await deliverHandover(ctx, key, { secondary: partValue(both, 'secondary'), primary: partValue(both, 'primary') });
-    await updateAtStep(ctx, apiKeyId, part, { ...CLEAR_ROTATION, rotatedAt: ctx.now(), ...reveal }, { type: 'handover_delivered', detail: { apiKeyId, mode: ctx.config.delivery, regenerated } }, [enqueueEnableKey(ctx.now(), apiKeyId, mark.message)]);
+    await updateAtStep(ctx, apiKeyId, part, { ...CLEAR_ROTATION, rotatedAt: ctx.now(), ...reveal }, { type: 'handover_delivered', detail: { apiKeyId, mode: ctx.config.delivery, regenerated } }, [enqueueEnableKey(ctx.now(), apiKeyId, key.rotationStartedAt ?? 0, mark.message)]);
     ctx.logger.info(`key ${apiKeyId}: handover, both new values delivered (${ctx.config.delivery}); enabling it`);
     return;
   }
