@@ -10,6 +10,7 @@ import { rotationReminderDm } from '../src/blocks/rotation-reminder.ts';
 import type { RegisteredKey } from '../src/store/key-registry.ts';
 import type { KeyRequest } from '../src/store/request-store.ts';
 import { buildHomeView } from '../src/blocks/home.ts';
+import { handoverFailedMessage, handoverKeysDm, handoverRevealDm, handoverRevealedDm, handoverRevealModal, parseHandoverRevealValue } from '../src/blocks/handover.ts';
 import { mrkdwnTexts } from './helpers/mrkdwn-texts.ts';
 
 const NOW = 1_800_000_000_000;
@@ -113,5 +114,30 @@ describe('key lifecycle blocks', () => {
       expectSafe(m.blocks, m.text);
     }
     expect(JSON.stringify(rotationReminderDm(k, { now: NOW, rotateAfterMs: 90 * 86_400_000 }).blocks)).toContain(`"action_id":"rotate"`);
+  });
+
+  it('handover DMs and window are valid, escape names, and carry the values only in DM delivery\'s blocks', () => {
+    const k = key(2, { state: 'disabled' });
+    const values = { primary: 'PRIMARYVALUE123', secondary: 'SECONDARYVALUE456' };
+    const dm = handoverKeysDm(k, values, 'U0APP1');
+    expect(JSON.stringify(dm.blocks)).toContain(values.primary);
+    expect(JSON.stringify(dm.blocks)).toContain(values.secondary);
+    const reveal = handoverRevealDm(k, 'U0APP1');
+    const failed = handoverFailedMessage(k, 'enabling', '<!here> NCP down');
+    for (const m of [dm, reveal, handoverRevealedDm(k, NOW), failed, transferredDm(k, { from: 'U0GONE', by: 'U0APP1', handover: true })]) {
+      expect(validateMessageBlocks(m.blocks)).toEqual([]);
+      expectSafe(m.blocks, m.text);
+      expect(m.text).not.toContain(values.primary);
+    }
+    for (const m of [reveal, failed]) expect(JSON.stringify(m.blocks)).not.toContain(values.primary);
+    expect(JSON.stringify(reveal.blocks)).toContain(`"value":"both:${k.apiKeyId}"`);
+    expect(parseHandoverRevealValue(`both:${k.apiKeyId}`)).toEqual({ apiKeyId: k.apiKeyId });
+    expect(parseHandoverRevealValue(`primary:${k.apiKeyId}`)).toBeUndefined();
+    expect(parseHandoverRevealValue('both:<@U0EVIL>')).toBeUndefined();
+    const modal = handoverRevealModal(k, values);
+    expect(validateView(modal)).toEqual({ kind: 'ok' });
+    expect(modal.submit).toBeUndefined();
+    expectSafe(modal.blocks);
+    expect(transferredDm(k, { from: 'U0GONE', by: 'U0APP1' }).blocks.map((b) => JSON.stringify(b)).join('')).toContain('stays disabled');
   });
 });

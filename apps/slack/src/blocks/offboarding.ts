@@ -19,14 +19,20 @@ export const OFFBOARDING_KEYS_SHOWN = 20;
 
 export type OffboardingPolicy = 'disable' | 'flag';
 
-function keyStatus(key: RegisteredKey, departed: string, policy: OffboardingPolicy): string {
-  if (key.ownerId !== departed) return `:arrow_right: transferred to <@${key.ownerId}>`;
+function keyStatus(key: RegisteredKey, departed: string, policy: OffboardingPolicy, handedOver: boolean): string {
+  if (key.ownerId !== departed && handedOver && key.state !== 'deleted') {
+    return key.state === 'active'
+      ? `:white_check_mark: handed over to <@${key.ownerId}>, new values delivered, enabled`
+      : `:arrows_counterclockwise: being handed over to <@${key.ownerId}>: new values, then enabled`;
+  }
+  if (key.ownerId !== departed) return `:arrow_right: transferred to <@${key.ownerId}>${key.state === 'disabled' ? ', stays disabled (revoked)' : ''}`;
   if (key.state === 'deleted') return ':wastebasket: deleted';
   if (key.state === 'disabled') return ':no_entry_sign: disabled';
   return policy === 'disable' ? ':hourglass_flowing_sand: being disabled' : ':large_green_circle: still active';
 }
 
-export function buildOffboardingMessage(o: { ownerId: string; keys: readonly RegisteredKey[]; total: number; policy: OffboardingPolicy }): SlackMessage {
+/** `handedOver`: keys transferred from the departed owner as a handover (new values, then enabled). */
+export function buildOffboardingMessage(o: { ownerId: string; keys: readonly RegisteredKey[]; total: number; policy: OffboardingPolicy; handedOver?: ReadonlySet<string> }): SlackMessage {
   const what = o.policy === 'disable'
     ? 'Policy disables them; each one shows its state below.'
     : 'Policy only flags them: they still work until an approver disables or transfers them.';
@@ -36,7 +42,7 @@ export function buildOffboardingMessage(o: { ownerId: string; keys: readonly Reg
     blocks.push({
       type: 'section',
       block_id: `${KEY_BLOCK}${key.apiKeyId}`,
-      text: mrkdwn(`*${userText(key.apiKeyName, 200)}* \`${ncpText(key.apiKeyId, 40)}\` · ${keyProduct(key)} · created ${slackDate(key.createdAt)} · ${keyStatus(key, o.ownerId, o.policy)}`),
+      text: mrkdwn(`*${userText(key.apiKeyName, 200)}* \`${ncpText(key.apiKeyId, 40)}\` · ${keyProduct(key)} · created ${slackDate(key.createdAt)} · ${keyStatus(key, o.ownerId, o.policy, o.handedOver?.has(key.apiKeyId) === true)}`),
     });
     // Still the departed owner's and not deleted: an approver can hand it on or disable it.
     if (key.ownerId === o.ownerId && key.state !== 'deleted') {
@@ -71,11 +77,13 @@ export function offboardingKeyOf(blockId: string | undefined): string | undefine
 }
 
 /** DM to the new owner of a transferred key: which key and from whom, never its values. */
-export function transferredDm(key: RegisteredKey, o: { from: string; by: string }): SlackMessage {
+export function transferredDm(key: RegisteredKey, o: { from: string; by: string; handover?: boolean }): SlackMessage {
   const ref = `*${userText(key.apiKeyName, 200)}* \`${ncpText(key.apiKeyId, 40)}\` (${keyProduct(key)})`;
-  const state = key.state === 'active'
-    ? 'Rotate it (`/apikey keys` → Rotate) to get fresh values: nobody else should be using the old ones.'
-    : `It is disabled, and its old owner knew its values: to bring it back, an approver regenerates both values, then enables it, with the \`apikey\` CLI (\`apikey rotate ${ncpText(key.apiKeyId, 40)} --secondary\`, then \`--primary\`, then Enable in \`apikey\` → the key's details).`;
+  const state = o.handover === true
+    ? 'It was disabled when its owner left, and they knew its values: both values are being regenerated for you and sent here next; the key is enabled once you have them.'
+    : key.state === 'active'
+      ? 'Rotate it (`/apikey keys` → Rotate) to get fresh values: nobody else should be using the old ones.'
+      : 'It was revoked and stays disabled: a transfer does not bring a revoked key back. Request a new key with `/apikey` if you need one.';
   const text = `<@${o.by}> transferred API key ${ref} to you (it was <@${o.from}>'s).`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(`:key: ${text}`) }, { type: 'context', elements: [mrkdwn(state)] }] };
 }

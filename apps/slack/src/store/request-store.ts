@@ -79,7 +79,8 @@ export type RecordApprovalResult =
 export type OutboxKind = 'create_key' | 'subscribe_product' | 'accept_subscription' | 'deliver_key' | 'notify' | 'update_approval_message' | 'remind'
   // Key lifecycle (queued on the key's origin request; never fail the request when they give up):
   | 'revoke_key' | 'key_notice' | 'offboarding_notice' | 'rotation_reminder'
-  | 'rotate_key'; // one regeneration of a registered key (workflow/rotate.ts), queued on the key's origin request
+  | 'rotate_key' // one regeneration of a registered key (workflow/rotate.ts), queued on the key's origin request
+  | 'enable_key'; // a handed-over key enabled once its new values were delivered (workflow/handover.ts)
 
 export type OutboxItem = {
   id: number;

@@ -19,6 +19,7 @@ import { handleKeyNotice, handleOffboardingNotice } from './offboarding.ts';
 import { handleRevokeKey, revokeGaveUp } from './revoke.ts';
 import { handleRotateStep, handleRotationGaveUp } from './rotate.ts';
 import { handleRemind } from './sweeper.ts';
+import { enableGaveUp, handleEnableKey } from './handover.ts';
 
 export type OutboxWorkerOptions = {
   workerId: string;
@@ -112,6 +113,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
       case 'offboarding_notice': return handleOffboardingNotice(ctx, item);
       case 'rotation_reminder': return handleRotationReminder(ctx, item);
       case 'rotate_key': return handleRotateStep(ctx, item);
+      case 'enable_key': return handleEnableKey(ctx, item);
     }
   };
   const onFailure = async (item: OutboxItem, r: KeyRequest, err: unknown): Promise<void> => {
@@ -133,6 +135,7 @@ export function createOutboxWorker(ctx: WorkflowContext, opts: OutboxWorkerOptio
         if (result.ok) log.error(`request ${r.id} failed after ${item.attempts} attempts: ${info.message}`);
       } else {
         await ctx.store.appendAudit({ requestId: r.id, at: now, actor: 'system', type: 'notify_failed', detail: { kind: item.kind, error: info.message } });
+        if (item.kind === 'enable_key') await enableGaveUp(ctx, item, info.message, item.attempts).catch((e: unknown) => log.warn(`could not report the failed enable: ${describeFailure(e).message}`));
         if (item.kind === 'revoke_key') await revokeGaveUp(ctx, item, info.message).catch((e: unknown) => log.warn(`could not report the failed revocation: ${describeFailure(e).message}`));
       }
       await ctx.store.completeOutbox(item.id, opts.workerId, now);

@@ -35,7 +35,7 @@ export const enqueueRevokeKey = (p: RevokePayload, onceKey: string, now: number)
   onceKey,
 });
 
-export type KeyNoticePayload = { apiKeyId: string; notice: 'revoked' | 'transferred' | 'offboarding_refresh'; actor: string; from?: string; message?: OffboardingMessageRef };
+export type KeyNoticePayload = { apiKeyId: string; notice: 'revoked' | 'transferred' | 'offboarding_refresh'; actor: string; from?: string; handover?: boolean; message?: OffboardingMessageRef };
 
 export const enqueueKeyNotice = (p: KeyNoticePayload, now: number): NewOutboxItem => ({
   kind: 'key_notice',
@@ -51,6 +51,23 @@ export function alreadyRevoked(key: RegisteredKey, mode: RevokeMode): string | u
   if (key.state === 'deleted') return 'This key was already deleted.';
   if (key.state === 'disabled' && mode === 'disable') return 'This key is already disabled.';
   return undefined;
+}
+
+/**
+ * Is this disabled key being handed over (its rotation fields set, or a handover step still queued)? Its steps
+ * would enable it, so revoking it still means something: the revocation is recorded and stops the handover.
+ */
+async function handoverPending(ctx: WorkflowContext, key: RegisteredKey): Promise<boolean> {
+  if (key.state !== 'disabled') return false;
+  if (key.rotationStep !== undefined) return true;
+  const items = await ctx.store.listOutbox(key.requestId);
+  return items.some((i) => i.doneAt === undefined && i.payload.apiKeyId === key.apiKeyId && ((i.kind === 'rotate_key' && i.payload.handover === true) || i.kind === 'enable_key'));
+}
+
+/** alreadyRevoked, except that a key being handed over can still be revoked (disabled), which stops the handover. */
+export async function revokeRefusal(ctx: WorkflowContext, key: RegisteredKey, mode: RevokeMode): Promise<string | undefined> {
+  const done = alreadyRevoked(key, mode);
+  return done !== undefined && key.state === 'disabled' && (await handoverPending(ctx, key)) ? undefined : done;
 }
 
 /** Has a revoke step for this key been queued and not run yet? */
@@ -74,7 +91,7 @@ export async function requestRevoke(ctx: WorkflowContext, o: { apiKeyId: string;
     return { ok: false, message: refusal };
   }
   const mode: RevokeMode = o.action === 'disable' ? 'disable' : revokeModeOf(ctx, key);
-  const done = alreadyRevoked(key, mode);
+  const done = await revokeRefusal(ctx, key, mode);
   if (done !== undefined) return { ok: false, message: done };
   if (await revokePending(ctx, key)) return { ok: false, message: 'This key is already being revoked.' };
   const now = ctx.now();
@@ -132,7 +149,7 @@ async function offboardingMessageOf(ctx: WorkflowContext, p: RevokePayload): Pro
 export async function handleRevokeKey(ctx: WorkflowContext, item: OutboxItem): Promise<void> {
   const p = payloadOf(item);
   const key = await ctx.store.getKey(p.apiKeyId);
-  if (key === undefined || alreadyRevoked(key, p.mode) !== undefined) return;
+  if (key === undefined || (await revokeRefusal(ctx, key, p.mode)) !== undefined) return;
   // Offboarding's automatic disable, overtaken by an approver handing the key to someone new: leave it working.
   if (p.reason === 'offboarding' && p.actor === 'system' && key.ownerGoneAt === undefined) return;
   let gone = false;

@@ -7,6 +7,10 @@
 // SHA-256 fingerprint of the value it is about to replace (compare-and-set) BEFORE sending the PATCH, and a
 // retried step whose read shows a different value knows the PATCH landed: it delivers that value instead of
 // regenerating again. docs/rotation.md has the crash table and the one edge case left.
+//
+// A handover (workflow/handover.ts: a key offboarding disabled, transferred to a new owner) runs the same steps
+// with `handover: true`: on the disabled key, secondary then primary without a confirmation, both values
+// delivered to the new owner after the primary, then an enable step.
 import type { ApiKey } from '@apikey/core';
 import {
   type RotationOutcome,
@@ -20,12 +24,17 @@ import type { NewOutboxItem, OutboxItem } from '../store/request-store.ts';
 import { slackDate, userText } from '../blocks/format.ts';
 import type { WorkflowContext } from './context.ts';
 import { describeFailure } from './describe-error.ts';
+import { deliverHandover, enqueueEnableKey, handoverFailedNotice, handoverInProgress, revokedSince } from './handover.ts';
 import { authoriseKeyAction } from './key-access.ts';
+import { isMessageRef, type OffboardingMessageRef } from './revoke.ts';
 
 export const ROTATE_STEP_KIND = 'rotate_key' as const;
 
-export const enqueueRotateStep = (now: number, apiKeyId: string, part: KeyPart): NewOutboxItem =>
-  ({ kind: ROTATE_STEP_KIND, payload: { apiKeyId, part }, notBefore: now });
+/** `handover`: the step of a handover (runs on the disabled key, no confirmation); `message`: its offboarding message. */
+export type HandoverMark = { handover?: true; message?: OffboardingMessageRef };
+
+export const enqueueRotateStep = (now: number, apiKeyId: string, part: KeyPart, mark: HandoverMark = {}): NewOutboxItem =>
+  ({ kind: ROTATE_STEP_KIND, payload: { apiKeyId, part, ...mark }, notBefore: now });
 
 /** NCP key ids (core's rule): anything else is refused before it reaches the store or a message. */
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -62,7 +71,7 @@ async function findRotatable(ctx: WorkflowContext, who: KeyActor): Promise<Found
     ctx.logger.warn(`user ${who.userId} may not rotate key ${key.apiKeyId}`);
     return { outcome: { title: 'Not allowed', text: refusal } };
   }
-  if (key.state !== 'active') {
+  if (key.state !== 'active' && !(key.rotationStep !== undefined && await handoverInProgress(ctx, key))) {
     return { outcome: { title: 'Cannot rotate', text: `${keyLabel(key)} is ${key.state}; only an active key can be rotated.` } };
   }
   if (key.ownerGoneAt !== undefined) {
@@ -73,7 +82,7 @@ async function findRotatable(ctx: WorkflowContext, who: KeyActor): Promise<Found
 }
 
 /** Is a step of this key's rotation queued or running (not finished, not given up)? */
-async function stepPending(ctx: WorkflowContext, key: RegisteredKey): Promise<boolean> {
+export async function stepPending(ctx: WorkflowContext, key: RegisteredKey): Promise<boolean> {
   const items = await ctx.store.listOutbox(key.requestId);
   return items.some((i) => i.kind === ROTATE_STEP_KIND && i.doneAt === undefined && i.payload['apiKeyId'] === key.apiKeyId);
 }
@@ -104,10 +113,11 @@ export async function startRotation(ctx: WorkflowContext, who: KeyActor): Promis
         return { title: 'Already rotating', text: `${label} is being rotated right now (the ${key.rotationStep} key${key.rotationBy !== undefined ? `, started by <@${key.rotationBy}>` : ''}). The new value goes to <@${key.ownerId}> by DM.` };
       }
       // The step gave up earlier: queue it again. It finds out whether its regenerate landed (fingerprint).
+      const mark: HandoverMark = key.state === 'disabled' ? { handover: true } : {};
       const resumed = await ctx.store.updateKey(key.apiKeyId, {}, {
         expectedVersion: key.version,
         audit: { at: now, actor: who.userId, type: 'rotation_resumed', detail: { apiKeyId: key.apiKeyId, part: key.rotationStep } },
-        enqueue: [enqueueRotateStep(now, key.apiKeyId, key.rotationStep)],
+        enqueue: [enqueueRotateStep(now, key.apiKeyId, key.rotationStep, mark)],
       });
       if (resumed === undefined) continue;
       ctx.wake();
@@ -164,11 +174,13 @@ export async function confirmSecondary(ctx: WorkflowContext, who: KeyActor): Pro
   return CHANGED;
 }
 
-function partOf(item: OutboxItem): { apiKeyId: string; part: KeyPart } {
+function partOf(item: OutboxItem): { apiKeyId: string; part: KeyPart; mark: HandoverMark } {
   const apiKeyId = item.payload['apiKeyId'];
   const part = item.payload['part'];
   if (typeof apiKeyId !== 'string' || (part !== 'secondary' && part !== 'primary')) throw new Error(`malformed rotation step ${item.id}`);
-  return { apiKeyId, part };
+  const message = item.payload['message'];
+  const mark: HandoverMark = item.payload['handover'] === true ? { handover: true, ...(isMessageRef(message) ? { message } : {}) } : {};
+  return { apiKeyId, part, mark };
 }
 
 /** The value of `part` in an NCP answer; a missing one is an error (nothing to fingerprint or deliver). */
@@ -179,11 +191,11 @@ function partValue(key: ApiKey, part: KeyPart): string {
 }
 
 /** Applies `patch` while the key is still at this rotation step (CAS, re-read on a concurrent change). */
-async function updateAtStep(ctx: WorkflowContext, apiKeyId: string, part: KeyPart, patch: RegisteredKeyPatch, audit: { type: string; detail: Record<string, unknown> }): Promise<RegisteredKey | undefined> {
+async function updateAtStep(ctx: WorkflowContext, apiKeyId: string, part: KeyPart, patch: RegisteredKeyPatch, audit: { type: string; detail: Record<string, unknown> }, enqueue: readonly NewOutboxItem[] = []): Promise<RegisteredKey | undefined> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const key = await ctx.store.getKey(apiKeyId);
     if (key === undefined || key.rotationStep !== part) return undefined;
-    const updated = await ctx.store.updateKey(apiKeyId, patch, { expectedVersion: key.version, audit: { at: ctx.now(), actor: 'system', ...audit } });
+    const updated = await ctx.store.updateKey(apiKeyId, patch, { expectedVersion: key.version, audit: { at: ctx.now(), actor: 'system', ...audit }, enqueue });
     if (updated !== undefined) return updated;
   }
   throw new Error(`key ${apiKeyId} kept changing during its rotation step; retrying`);
@@ -201,11 +213,13 @@ async function regenerationAudited(ctx: WorkflowContext, key: RegisteredKey, par
  * longer at this step) does nothing; a key revoked meanwhile ends the rotation.
  */
 export async function handleRotateStep(ctx: WorkflowContext, item: OutboxItem): Promise<void> {
-  const { apiKeyId, part } = partOf(item);
+  const { apiKeyId, part, mark } = partOf(item);
   let key = await ctx.store.getKey(apiKeyId);
   if (key === undefined || key.requestId !== item.requestId || key.rotationStep !== part) return;
-  if (key.state !== 'active') {
-    await ctx.store.updateKey(apiKeyId, CLEAR_ROTATION, { audit: { at: ctx.now(), actor: 'system', type: 'rotation_cancelled', detail: { apiKeyId, part, state: key.state } } });
+  // A rotation needs the key working; a handover needs it still disabled (nobody can be using it).
+  const revoked = mark.handover === true && await revokedSince(ctx, key, key.rotationStartedAt ?? 0);
+  if (key.state !== (mark.handover === true ? 'disabled' : 'active') || revoked) {
+    await ctx.store.updateKey(apiKeyId, CLEAR_ROTATION, { audit: { at: ctx.now(), actor: 'system', type: 'rotation_cancelled', detail: { apiKeyId, part, state: key.state, ...(revoked ? { revoked } : {}) } } });
     ctx.logger.info(`key ${apiKeyId}: rotation cancelled, the key is ${key.state}`);
     return;
   }
@@ -234,6 +248,20 @@ export async function handleRotateStep(ctx: WorkflowContext, item: OutboxItem): 
     fresh = (part === 'secondary' ? answer.secondaryKey : answer.primaryKey) ? answer : await ctx.ncp.getApiKey(apiKeyId);
   }
 
+  if (mark.handover === true) {
+    if (part === 'secondary') {
+      // Nobody uses the disabled key: straight on to the primary, both values are delivered after it.
+      await updateAtStep(ctx, apiKeyId, part, { rotationStep: 'primary', rotationFingerprint: undefined }, { type: 'handover_continues', detail: { apiKeyId, regenerated } }, [enqueueRotateStep(ctx.now(), apiKeyId, 'primary', mark)]);
+      ctx.logger.info(`key ${apiKeyId}: handover, secondary regenerated; regenerating the primary`);
+      return;
+    }
+    const both = fresh.secondaryKey && fresh.primaryKey ? fresh : await ctx.ncp.getApiKey(apiKeyId);
+    const reveal = await deliverHandover(ctx, key, { secondary: partValue(both, 'secondary'), primary: partValue(both, 'primary') });
+    await updateAtStep(ctx, apiKeyId, part, { ...CLEAR_ROTATION, rotatedAt: ctx.now(), ...reveal }, { type: 'handover_delivered', detail: { apiKeyId, mode: ctx.config.delivery, regenerated } }, [enqueueEnableKey(ctx.now(), apiKeyId, key.rotationStartedAt ?? 0, mark.message)]);
+    ctx.logger.info(`key ${apiKeyId}: handover, both new values delivered (${ctx.config.delivery}); enabling it`);
+    return;
+  }
+
   const mode = ctx.config.delivery;
   const message = mode === 'dm' ? rotatedKeyDm(key, part, partValue(fresh, part), key.rotationBy) : rotatedRevealDm(key, part, key.rotationBy);
   await ctx.client.chat.postMessage({ channel: key.ownerId, text: message.text, blocks: message.blocks, ...NO_UNFURL });
@@ -254,9 +282,10 @@ export async function handleRotateStep(ctx: WorkflowContext, item: OutboxItem): 
  * touched: its key still works.
  */
 export async function handleRotationGaveUp(ctx: WorkflowContext, item: OutboxItem, error: string, attempts: number): Promise<void> {
-  const { apiKeyId, part } = partOf(item);
+  const { apiKeyId, part, mark } = partOf(item);
   const key = await ctx.store.getKey(apiKeyId);
   if (key === undefined) return;
+  if (mark.handover === true) return handoverFailedNotice(ctx, key, `the ${part} value`, error, attempts);
   await ctx.store.appendAudit({ requestId: key.requestId, at: ctx.now(), actor: 'system', type: 'rotation_failed', detail: { apiKeyId, part, error, attempts } });
   ctx.logger.error(`key ${apiKeyId}: rotation gave up at the ${part} step after ${attempts} attempts: ${error}`);
   const message = rotationFailedDm(key, part, error);

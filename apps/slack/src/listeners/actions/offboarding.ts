@@ -29,7 +29,10 @@ async function refresh(ctx: WorkflowContext, client: Client, where: Where): Prom
 async function transfer(ctx: WorkflowContext, o: { userId: string; blockId: string | undefined; newOwnerId: string | undefined; where: Where; client: Client }): Promise<void> {
   const apiKeyId = offboardingKeyOf(o.blockId);
   if (apiKeyId === undefined || o.newOwnerId === undefined) return;
-  const result = await transferKey(ctx, { apiKeyId, userId: o.userId, newOwnerId: o.newOwnerId });
+  const about = readOffboardingMessage(o.where.blocks);
+  // A handover re-renders this message once the key is enabled again.
+  const message = about !== undefined && o.where.channel !== undefined && o.where.ts !== undefined ? { channel: o.where.channel, ts: o.where.ts, ...about } : undefined;
+  const result = await transferKey(ctx, { apiKeyId, userId: o.userId, newOwnerId: o.newOwnerId, ...(message !== undefined ? { message } : {}) });
   if (!result.ok) return tell(ctx, o.client, o.where, o.userId, result.message);
   await refresh(ctx, o.client, o.where);
 }

@@ -3,7 +3,10 @@
 // loading window spends the trigger first; the key is read from NCP; a reveal lease is claimed on the registry
 // row with a version compare-and-set (two presses never both show it); the window is updated with the value, and
 // only once Slack accepted that is revealedAt set. A failed read or a closed window spends nothing.
+// A handover's button (value `both:<apiKeyId>`) reveals both new values at once, in the primary's reveal slot;
+// it may be pressed before the enable step ran, while the key is still disabled.
 import type { AllMiddlewareArgs, BlockAction, BoltApp, ButtonAction, SlackActionMiddlewareArgs } from '../../bolt.ts';
+import { handoverRevealedDm, handoverRevealModal, parseHandoverRevealValue } from '../../blocks/handover.ts';
 import { parseRevealRotatedValue, REVEAL_ROTATED_ACTION_ID, rotatedRevealedDm, rotatedRevealModal } from '../../blocks/rotation.ts';
 import type { KeyPart, RegisteredKey } from '../../store/key-registry.ts';
 import { buildNoticeModal } from '../../blocks/decision-modals.ts';
@@ -18,13 +21,13 @@ const IN_PROGRESS = ['Reveal in progress', 'This value is being shown in another
 
 type Claim = { ok: true; key: RegisteredKey } | { ok: false; notice: readonly [string, string] };
 
-const revealable = (key: RegisteredKey | undefined, part: KeyPart): key is RegisteredKey =>
-  key !== undefined && key.state === 'active' && key.revealPart === part && key.revealedAt === undefined;
+const revealable = (key: RegisteredKey | undefined, part: KeyPart, both = false): key is RegisteredKey =>
+  key !== undefined && (key.state === 'active' || (both && key.state === 'disabled')) && key.revealPart === part && key.revealedAt === undefined;
 
-async function claimReveal(ctx: WorkflowContext, apiKeyId: string, part: KeyPart): Promise<Claim> {
+async function claimReveal(ctx: WorkflowContext, apiKeyId: string, part: KeyPart, both: boolean): Promise<Claim> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await ctx.store.getKey(apiKeyId);
-    if (!revealable(current, part)) return { ok: false, notice: ALREADY };
+    if (!revealable(current, part, both)) return { ok: false, notice: ALREADY };
     const now = ctx.now();
     if (current.revealLeaseUntil !== undefined && current.revealLeaseUntil > now) return { ok: false, notice: IN_PROGRESS };
     const claimed = await ctx.store.updateKey(apiKeyId, { revealLeaseUntil: now + REVEAL_LEASE_MS }, { expectedVersion: current.version });
@@ -43,14 +46,16 @@ export function createRevealRotatedHandler(ctx: WorkflowContext): (args: RevealR
       await client.views.open({ trigger_id: body.trigger_id, view: buildNoticeModal(title, text) })
         .catch((err: unknown) => ctx.logger.warn(`rotated reveal notice for ${user} failed: ${describeFailure(err).message}`));
     };
-    const ref = parseRevealRotatedValue(action.value);
+    const handover = parseHandoverRevealValue(action.value);
+    const both = handover !== undefined;
+    const ref = handover !== undefined ? { part: 'primary' as const, apiKeyId: handover.apiKeyId } : parseRevealRotatedValue(action.value);
     const key = ref === undefined ? undefined : await ctx.store.getKey(ref.apiKeyId);
     if (ref === undefined || key === undefined || key.teamId !== (body.team?.id ?? body.user.team_id)) return refuse('Nothing to reveal', 'This key is not known to this app.');
     if (key.ownerId !== user) {
       ctx.logger.warn(`user ${user} tried to reveal a rotated value of key ${key.apiKeyId}`);
       return refuse('Not your key', 'Only the key\'s owner can reveal its new value.');
     }
-    if (!revealable(key, ref.part)) return refuse(...ALREADY);
+    if (!revealable(key, ref.part, both)) return refuse(...ALREADY);
     if (key.revealLeaseUntil !== undefined && key.revealLeaseUntil > ctx.now()) return refuse(...IN_PROGRESS);
 
     let viewId: string | undefined;
@@ -64,10 +69,13 @@ export function createRevealRotatedHandler(ctx: WorkflowContext): (args: RevealR
     if (viewId === undefined) return;
 
     let value: string | undefined;
+    let secondary: string | undefined;
     try {
       const fresh = await ctx.ncp.getApiKey(key.apiKeyId);
       value = ref.part === 'secondary' ? fresh.secondaryKey : fresh.primaryKey;
+      secondary = fresh.secondaryKey;
       if (value === undefined || value === '') throw new Error(`NCP returned the key without its ${ref.part} value`);
+      if (both && (secondary === undefined || secondary === '')) throw new Error('NCP returned the key without its secondary value');
     } catch (err) {
       const info = describeFailure(err);
       ctx.logger.warn(`rotated reveal of ${key.apiKeyId} could not fetch the key: ${info.message}`);
@@ -76,13 +84,14 @@ export function createRevealRotatedHandler(ctx: WorkflowContext): (args: RevealR
       return;
     }
 
-    const claim = await claimReveal(ctx, key.apiKeyId, ref.part);
+    const claim = await claimReveal(ctx, key.apiKeyId, ref.part, both);
     if (!claim.ok) {
       await client.views.update({ view_id: viewId, view: buildNoticeModal(...claim.notice) }).catch(() => {});
       return;
     }
     try {
-      await client.views.update({ view_id: viewId, view: rotatedRevealModal(claim.key, ref.part, value) });
+      const view = both ? handoverRevealModal(claim.key, { primary: value, secondary: secondary ?? '' }) : rotatedRevealModal(claim.key, ref.part, value);
+      await client.views.update({ view_id: viewId, view });
     } catch (err) {
       // Most often the owner closed the window first: nothing was shown, so give the reveal back (CAS on our
       // claim; if that fails the lease simply runs out).
@@ -93,13 +102,13 @@ export function createRevealRotatedHandler(ctx: WorkflowContext): (args: RevealR
     // Shown: spend the reveal. Not a CAS — we hold the lease, and the value is out whatever else changed.
     const now = ctx.now();
     const spent = await ctx.store.updateKey(key.apiKeyId, { revealLeaseUntil: undefined, revealedAt: now }, {
-      audit: { at: now, actor: user, type: 'rotation_revealed', detail: { apiKeyId: key.apiKeyId, part: ref.part } },
+      audit: { at: now, actor: user, type: 'rotation_revealed', detail: { apiKeyId: key.apiKeyId, part: both ? 'both' : ref.part } },
     }) ?? claim.key;
     ctx.logger.info(`key ${key.apiKeyId}: new ${ref.part} value revealed to the owner`);
     const channel = body.channel?.id ?? body.container?.channel_id;
     const ts = body.message?.ts ?? body.container?.message_ts;
     if (channel !== undefined && ts !== undefined) {
-      const message = rotatedRevealedDm(spent, ref.part, now);
+      const message = both ? handoverRevealedDm(spent, now) : rotatedRevealedDm(spent, ref.part, now);
       await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks })
         .catch((err: unknown) => ctx.logger.warn(`could not mark the rotation DM of ${key.apiKeyId} revealed: ${describeFailure(err).message}`));
     }

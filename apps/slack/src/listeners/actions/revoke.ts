@@ -9,7 +9,7 @@ import { buildNoticeModal } from '../../blocks/decision-modals.ts';
 import type { WorkflowContext } from '../../workflow/context.ts';
 import { describeFailure } from '../../workflow/describe-error.ts';
 import { authoriseKeyAction } from '../../workflow/key-access.ts';
-import { alreadyRevoked, revokeModeOf } from '../../workflow/revoke.ts';
+import { revokeModeOf, revokeRefusal } from '../../workflow/revoke.ts';
 
 /** The modal a revoke click or `/apikey revoke <id>` opens: the confirmation, or why not. */
 export async function revokeConfirmation(ctx: WorkflowContext, apiKeyId: string, userId: string): Promise<types.ModalView> {
@@ -18,7 +18,7 @@ export async function revokeConfirmation(ctx: WorkflowContext, apiKeyId: string,
   const refusal = await authoriseKeyAction(ctx, key, userId, 'revoke');
   if (refusal !== undefined) return buildNoticeModal('Cannot revoke', refusal);
   const mode = revokeModeOf(ctx, key);
-  const done = alreadyRevoked(key, mode);
+  const done = await revokeRefusal(ctx, key, mode);
   if (done !== undefined) return buildNoticeModal('Nothing to revoke', done);
   return buildRevokeModal(key, mode);
 }
