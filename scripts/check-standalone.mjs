@@ -5,11 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const self = fileURLToPath(import.meta.url).slice(root.length);
-const PATTERN = ['reference §', 'reference/', 'DESIGN\\.md', 'terminal-ui\\.md', 'slack-platform', 'slack-lifecycle', 'ncp-products', 'ncp-api-gateway', '/work/'].join('|');
+// Each name is written with one letter in brackets, so this file does not match its own search and a plain
+// `git grep` for those names finds nothing in the repo.
+const PATTERN = ['referenc[e] §', 'referenc[e]/', 'DESIG[N]\\.md', 'terminal-u[i]\\.md', 'slack-platfor[m]', 'slack-lifecycl[e]', 'ncp-product[s]', 'ncp-api-gatewa[y]', '/wor[k]/'].join('|');
 
 // --untracked: a new file fails before it is committed too; .gitignore'd files (node_modules, dist) are skipped.
-const r = spawnSync('git', ['grep', '-nIE', '--untracked', PATTERN, '--', '.', `:(exclude)${self}`], { cwd: root, encoding: 'utf8' });
+const r = spawnSync('git', ['grep', '-nIE', '--untracked', PATTERN, '--', '.'], { cwd: root, encoding: 'utf8' });
 if (r.status === 1) {
   console.log('check-standalone: no references to files outside the repo');
 } else if (r.status === 0) {
