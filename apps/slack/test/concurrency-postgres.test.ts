@@ -3,35 +3,26 @@
 // approver is told who decided. Then a product with a quorum of 2: a repeated approver counts once and is told
 // so, and of 11 simultaneous second approvers exactly one completes the quorum. Runs against a throwaway
 // database created on 127.0.0.1:5432 and dropped after.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
 import type { SlackStandIn, StoredView } from '@apikey/slack-testkit';
-import { openRequestStore } from '../src/store/open-store.ts';
 import type { RequestStore } from '../src/store/request-store.ts';
 import {
   GROUP,
   REQUESTER,
   clickForView,
-  expectNoSecretsInLogs,
-  startApp,
-  startNcp,
-  startStandIn,
   submitRequest,
   waitFor,
   type AppInstance,
   type Ncp,
 } from './helpers/harness.ts';
 import { messageAt, messageText, submitProductRequest, writePolicyFile } from './helpers/policy.ts';
+import { useReplicasOnPostgres } from './helpers/replicas.ts';
 
-const ADMIN_URL = process.env.APIKEY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DB_NAME = `apikey_slack_conc_${process.pid}_${Date.now().toString(36)}`;
-const DB_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`);
 const CLICKERS = Array.from({ length: 20 }, (_, i) => `U0CLICK${String(i).padStart(2, '0')}`);
 const PRODUCT_CHANNEL = 'C0TESTCHAN';
 // Requests without a product follow the environment's approvers (the group); this product needs 2 of the group.
 const POLICY = writePolicyFile({ products: { paymentprt: { approvers: [GROUP], quorum: 2, channel: PRODUCT_CHANNEL } } });
 
-let admin: ReturnType<typeof postgres>;
 let standIn: SlackStandIn;
 let ncp: Ncp;
 let storeA: RequestStore;
@@ -39,29 +30,10 @@ let storeB: RequestStore;
 let appA: AppInstance;
 let appB: AppInstance;
 
-beforeAll(async () => {
-  admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${DB_NAME}`);
-  standIn = await startStandIn();
-  standIn.setUsergroup(GROUP, CLICKERS);
-  ncp = await startNcp();
-  storeA = await openRequestStore({ databaseUrl: DB_URL });
-  storeB = await openRequestStore({ databaseUrl: DB_URL });
-  appA = await startApp({ standIn, ncp, store: storeA, workerId: 'replica-a', env: { APIKEY_POLICY: POLICY } });
-  appB = await startApp({ standIn, ncp, store: storeB, workerId: 'replica-b', env: { APIKEY_POLICY: POLICY } });
-}, 120_000);
-
-afterAll(async () => {
-  await appA?.stop();
-  await appB?.stop();
-  await storeA?.close();
-  await storeB?.close();
-  await standIn?.close();
-  await admin?.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin?.end();
-  if (appA && appB) for (const a of [appA, appB]) expectNoSecretsInLogs(a, ncp);
-  await ncp?.close();
-});
+useReplicasOnPostgres(
+  { name: 'conc', env: { APIKEY_POLICY: POLICY }, beforeApps: (s) => s.setUsergroup(GROUP, CLICKERS) },
+  (r) => ({ standIn, ncp, storeA, storeB, appA, appB } = r),
+);
 
 describe('two replicas, one Postgres', () => {
   it('20 simultaneous approvals → one key, one DM, and 19 approvers told who decided', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackStandIn, StoredMessage } from '@apikey/slack-testkit';
 import { APPROVER, APPROVER_CHANNEL, OUTSIDER, expectNoSecretsInLogs, startApp, useServers, waitFor, type AppInstance, type Ncp } from './helpers/harness.ts';
-import { deliveredKey, gatewayStatus, keyNow } from './helpers/keys.ts';
+import { deliveredKey, emulatorKey as emulatorKeyOf, gatewayStatus, keyNow, processedWrites } from './helpers/keys.ts';
 import { messageText } from './helpers/policy.ts';
 
 let standIn: SlackStandIn;
@@ -34,17 +34,9 @@ async function app(env: Record<string, string> = {}): Promise<AppInstance> {
 let seq = 0;
 const person = () => `U0HND${String(++seq).padStart(3, '0')}`;
 
-const emulatorKey = (apiKeyId: string) => {
-  const k = ncp.emulator.inspect.keys().find((x) => x.apiKeyId === apiKeyId);
-  if (k === undefined) throw new Error(`no key ${apiKeyId} in the emulator`);
-  seenValues.add(k.primaryKey).add(k.secondaryKey);
-  return k;
-};
+const emulatorKey = (apiKeyId: string) => emulatorKeyOf(ncp, apiKeyId, seenValues);
 
-/** Management writes NCP processed for a key (an injected error status or drop that refused it does not count). */
-const processed = (apiKeyId: string, method: 'PATCH' | 'PUT') => ncp.emulator.inspect.requests()
-  .filter((r) => r.method === method && r.target === `/api/v1/api-keys/${apiKeyId}`
-    && !(r.fault ?? '').split('+').some((f) => f.startsWith('status:') || f === 'drop' || f.startsWith('rateLimit')));
+const processed = (apiKeyId: string, method: 'PATCH' | 'PUT') => processedWrites(ncp, apiKeyId, method);
 
 const textOf = (x: { blocks?: unknown; text?: string; title?: unknown } | undefined) => `${x?.text ?? ''} ${JSON.stringify(x?.title ?? '')} ${JSON.stringify(x?.blocks ?? [])}`;
 

@@ -2,49 +2,22 @@
 // retry while both run their sweeps. The store marks the owner's keys once, so the approver channel gets one
 // message and each key one disable (one NCP write), whichever replica does it. Runs against a throwaway database
 // created on 127.0.0.1:5432 and dropped after.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import postgres from 'postgres';
+import { describe, expect, it } from 'vitest';
 import type { SlackStandIn } from '@apikey/slack-testkit';
-import { openRequestStore } from '../src/store/open-store.ts';
 import type { RequestStore } from '../src/store/request-store.ts';
-import { APPROVER_CHANNEL, expectNoSecretsInLogs, startApp, startNcp, startStandIn, waitFor, type AppInstance, type Ncp } from './helpers/harness.ts';
+import { APPROVER_CHANNEL, waitFor, type AppInstance, type Ncp } from './helpers/harness.ts';
 import { deliveredKey, gatewayStatus, keyNow, ncpWrites } from './helpers/keys.ts';
+import { useReplicasOnPostgres } from './helpers/replicas.ts';
 
-const ADMIN_URL = process.env.APIKEY_TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const DB_NAME = `apikey_slack_offb_${process.pid}_${Date.now().toString(36)}`;
-const DB_URL = ADMIN_URL.replace(/\/[^/]*$/, `/${DB_NAME}`);
 const OWNER = 'U0LEAVER';
 
-let admin: ReturnType<typeof postgres>;
 let standIn: SlackStandIn;
 let ncp: Ncp;
-let storeA: RequestStore;
 let storeB: RequestStore;
 let appA: AppInstance;
 let appB: AppInstance;
 
-beforeAll(async () => {
-  admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`CREATE DATABASE ${DB_NAME}`);
-  standIn = await startStandIn();
-  ncp = await startNcp();
-  storeA = await openRequestStore({ databaseUrl: DB_URL });
-  storeB = await openRequestStore({ databaseUrl: DB_URL });
-  appA = await startApp({ standIn, ncp, store: storeA, workerId: 'replica-a' });
-  appB = await startApp({ standIn, ncp, store: storeB, workerId: 'replica-b' });
-}, 120_000);
-
-afterAll(async () => {
-  await appA?.stop();
-  await appB?.stop();
-  await storeA?.close();
-  await storeB?.close();
-  await standIn?.close();
-  await ncp?.close();
-  await admin?.unsafe(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  await admin?.end();
-  if (appA && appB) for (const a of [appA, appB]) expectNoSecretsInLogs(a, ncp);
-});
+useReplicasOnPostgres({ name: 'offb' }, (r) => ({ standIn, ncp, storeB, appA, appB } = r));
 
 describe('offboarding on two replicas (Postgres)', () => {
   it('event, its retry and both sweeps at once: one channel message, each key disabled once', async () => {

@@ -41,6 +41,7 @@ import {
   type AppInstance,
   type Ncp,
 } from './helpers/harness.ts';
+import { emulatorKey as emulatorKeyOf, processedWrites } from './helpers/keys.ts';
 
 let standIn: SlackStandIn;
 let ncp: Ncp;
@@ -72,17 +73,10 @@ let userSeq = 0;
 /** A fresh owner per test, so DMs do not mix. */
 const owner = () => `U0ROT${String(++userSeq).padStart(3, '0')}`;
 
-const emulatorKey = (apiKeyId: string) => {
-  const k = ncp.emulator.inspect.keys().find((x) => x.apiKeyId === apiKeyId);
-  if (k === undefined) throw new Error(`no key ${apiKeyId} in the emulator`);
-  seenValues.add(k.primaryKey).add(k.secondaryKey);
-  return k;
-};
+const emulatorKey = (apiKeyId: string) => emulatorKeyOf(ncp, apiKeyId, seenValues);
 
-/** Regenerations NCP processed for a key (an injected error status or drop that refused it does not count). */
-const patchesOf = (apiKeyId: string) => ncp.emulator.inspect.requests()
-  .filter((r) => r.method === 'PATCH' && r.target === `/api/v1/api-keys/${apiKeyId}`
-    && !(r.fault ?? '').split('+').some((f) => f.startsWith('status:') || f === 'drop' || f.startsWith('rateLimit')));
+/** Regenerations NCP processed for a key. */
+const patchesOf = (apiKeyId: string) => processedWrites(ncp, apiKeyId, 'PATCH');
 
 /** A key issued the usual way (request → approve → delivered) for weatherpub, so its values work on the data plane. */
 async function issueKey(a: AppInstance, userId: string, name: string): Promise<{ key: RegisteredKey; stageUrl: string }> {

@@ -37,6 +37,24 @@ export function ncpWrites(ncp: Ncp, apiKeyId: string): number {
   return ncp.emulator.inspect.requests().filter((r) => r.method !== 'GET' && r.method !== 'POST' && r.target.includes(`/api-keys/${apiKeyId}`)).length;
 }
 
+/**
+ * Management writes of `method` that NCP processed for a key: an injected error status, drop or rate limit that
+ * refused one does not count.
+ */
+export function processedWrites(ncp: Ncp, apiKeyId: string, method: 'PATCH' | 'PUT') {
+  return ncp.emulator.inspect.requests()
+    .filter((r) => r.method === method && r.target === `/api/v1/api-keys/${apiKeyId}`
+      && !(r.fault ?? '').split('+').some((f) => f.startsWith('status:') || f === 'drop' || f.startsWith('rateLimit')));
+}
+
+/** The key as the emulator holds it now; both values are added to `seen` (for leak checks over every value issued). */
+export function emulatorKey(ncp: Ncp, apiKeyId: string, seen: Set<string>) {
+  const k = ncp.emulator.inspect.keys().find((x) => x.apiKeyId === apiKeyId);
+  if (k === undefined) throw new Error(`no key ${apiKeyId} in the emulator`);
+  seen.add(k.primaryKey).add(k.secondaryKey);
+  return k;
+}
+
 /** `/apikey keys` as `userId`: resolves with the ephemeral reply. */
 export async function keysReply(app: AppInstance, standIn: SlackStandIn, userId: string) {
   const before = standIn.ephemerals(userId).length;
