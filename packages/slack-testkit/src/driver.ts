@@ -130,6 +130,22 @@ export function createSlackDriver(opts: SlackDriverOptions) {
     return send({ body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString() });
   }
 
+  /** A block_actions payload as Slack frames it: who, which app and workspace, the trigger, where, and the one action. */
+  function sendBlockActions(userId: string, triggerId: string, where: JsonObject, action: JsonObject): Promise<DriverResponse> {
+    return sendPayload({
+      type: 'block_actions',
+      user: userObj(userId),
+      api_app_id: standIn.appId,
+      token: VERIFICATION_TOKEN,
+      team,
+      enterprise: null,
+      is_enterprise_install: false,
+      trigger_id: triggerId,
+      ...where,
+      actions: [action],
+    });
+  }
+
   function userObj(userId: string): JsonObject {
     return { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: teamId };
   }
@@ -378,18 +394,7 @@ export function createSlackDriver(opts: SlackDriverOptions) {
         if (opt) action['selected_option'] = opt;
         else action['value'] = o.value;
       }
-      const res = await sendPayload({
-        type: 'block_actions',
-        user: userObj(o.userId),
-        api_app_id: standIn.appId,
-        token: VERIFICATION_TOKEN,
-        team,
-        enterprise: null,
-        is_enterprise_install: false,
-        trigger_id: triggerId,
-        ...payload,
-        actions: [action],
-      });
+      const res = await sendBlockActions(o.userId, triggerId, payload, action);
       return { ...res, triggerId, responseUrl };
     },
 
@@ -403,18 +408,11 @@ export function createSlackDriver(opts: SlackDriverOptions) {
       actionSeq += 1;
       const at = o.message ?? { ts: '1.000001', channel: 'C0STALE' };
       const triggerId = standIn.createTriggerId(o.userId);
-      const res = await sendPayload({
-        type: 'block_actions',
-        user: userObj(o.userId),
-        api_app_id: standIn.appId,
-        token: VERIFICATION_TOKEN,
-        team,
-        trigger_id: triggerId,
+      const res = await sendBlockActions(o.userId, triggerId, {
         container: { type: 'message', message_ts: at.ts, channel_id: at.channel, is_ephemeral: o.message === undefined },
         channel: { id: at.channel },
         ...(o.message !== undefined ? { message: { ts: at.ts, type: 'message' } } : {}),
-        actions: [{ type: 'button', action_id: o.actionId, block_id: o.actionId, value: o.value, action_ts: `${Math.floor(now() / 1000)}.${String(actionSeq).padStart(6, '0')}` }],
-      });
+      }, { type: 'button', action_id: o.actionId, block_id: o.actionId, value: o.value, action_ts: `${Math.floor(now() / 1000)}.${String(actionSeq).padStart(6, '0')}` });
       return { ...res, triggerId };
     },
 
